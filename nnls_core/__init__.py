@@ -1,0 +1,29 @@
+"""nnls_core: non-negative least squares by Hadamard reparametrization.
+
+Chou, Maly, Verdun, da Costa, Mirandola, "Get rid of your constraints and reparametrize:
+A study in NNLS and implicit bias", AISTATS 2025 (arXiv:2207.08437).
+
+Examples
+--------
+>>> import nnls_core as nc
+>>> p = nc.sparse_problem(50, 200, 5, seed=0)
+>>> r = nc.solve(p.A, p.b, method="hadamard", alpha=1e-2)
+>>> r.status
+'converged'
+"""
+
+from ._baselines import fista, l1_min, lawson_hanson, lstsq, multiplicative, projected_gradient
+from ._hadamard import hadamard, safe_step
+from ._operator import kkt_residual, spectral_norm
+from ._solve import METHODS, solve
+from .flows import Flow, accelerated_flow, gradient_flow
+from .problems import Problem, gaussian_problem, sparse_problem
+from .result import History, Result, checkpoint_schedule
+
+__all__ = [
+    "solve", "METHODS", "Result", "History", "checkpoint_schedule",
+    "Problem", "sparse_problem", "gaussian_problem",
+    "hadamard", "lawson_hanson", "projected_gradient", "fista", "multiplicative",
+    "lstsq", "l1_min", "safe_step", "kkt_residual", "spectral_norm",
+    "Flow", "gradient_flow", "accelerated_flow",
+]
