@@ -17,6 +17,10 @@ PAGES = {
     "Start": [
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
     ],
+    "Learn": [
+        st.Page("views/gd_basics.py", title="Gradient descent basics", icon=":material/school:"),
+        st.Page("views/why_reparametrize.py", title="Why reparametrize", icon=":material/swap_horiz:"),
+    ],
 }
 
 st.navigation(PAGES).run()

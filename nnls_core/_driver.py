@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._operator import Operator, kkt_residual
@@ -48,7 +50,7 @@ class Iteration:
 
     def blown_up(self, f: float) -> bool:
         """True if a trial objective is non-finite or has exploded."""
-        return not np.isfinite(f) or f > BLOWUP * max(self.f0, 1e-300)
+        return not math.isfinite(f) or f > BLOWUP * max(self.f0, 1e-300)
 
     def residual(self) -> float:
         """The stopping measure (the NNLS KKT residual unless overridden)."""

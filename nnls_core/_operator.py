@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator
+from scipy.sparse.linalg import LinearOperator, eigsh
 
 from ._validation import as_float_array
 
@@ -87,11 +87,23 @@ class Operator:
     def norm(self) -> float:
         """``||A||_2``, computed once (exactly for small dense A, else power iteration)."""
         if self._norm is None:
-            if self.kind == "dense" and min(self.shape) <= 300:
+            if self.kind == "dense" and min(self.shape) <= 100:
                 self._norm = float(np.linalg.norm(self._A, 2))
             else:
-                self._norm = spectral_norm(self.matvec, self.rmatvec, self.shape[1])
+                self._norm = self._lanczos_norm()
         return self._norm
+
+    def _lanczos_norm(self) -> float:
+        """``||A||_2`` by ARPACK on A^T A (tens of products; power iteration as fallback)."""
+        n = self.shape[1]
+        ata = LinearOperator((n, n), matvec=lambda v: self.rmatvec(self.matvec(v)),
+                             dtype=np.float64)
+        try:
+            lam = eigsh(ata, k=1, which="LM", tol=1e-6, return_eigenvectors=False,
+                        v0=np.ones(n))
+            return float(np.sqrt(max(lam[0], 0.0)))
+        except Exception:  # ARPACK no-convergence, n too small for it, ...
+            return spectral_norm(self.matvec, self.rmatvec, n)
 
     def dense(self, method: str) -> np.ndarray:
         """The explicit matrix; a LinearOperator raises a ValueError naming ``method``."""
@@ -117,4 +129,5 @@ class Operator:
 
 def kkt_residual(x: np.ndarray, grad: np.ndarray) -> float:
     """NNLS optimality residual ``||min(x, grad f(x))||_inf`` (0 exactly at a solution)."""
-    return float(np.max(np.abs(np.minimum(x, grad))))
+    m = np.minimum(x, grad)
+    return float(max(m.max(), -m.min()))

@@ -1,0 +1,129 @@
+"""Learn: gradient descent from the first-order Taylor expansion, on a sigmoid neuron."""
+
+import numpy as np
+import streamlit as st
+
+from nnls_core import teaching as T
+from ui import figures_learn as F
+from ui.common import citation, plot
+
+st.title("Gradient descent basics")
+st.markdown(
+    "Why does gradient descent step **against** the gradient? The first-order Taylor "
+    "expansion answers it, and a sigmoid neuron fitted on five points shows it at work."
+)
+
+# ------------------------------------------------------------------ 1. Taylor
+st.header("1. The best direction, from Taylor's formula")
+st.latex(r"\mathcal L(\theta + \eta u) \;\approx\; \mathcal L(\theta) + \eta\, u^{\top}"
+         r"\nabla \mathcal L(\theta) \;=\; \mathcal L(\theta) + \eta\,\|u\|\,"
+         r"\|\nabla \mathcal L(\theta)\|\cos\beta")
+st.markdown(
+    r"For a unit direction $u$ at an angle $\beta$ to the gradient the predicted change is "
+    r"$\eta\|\nabla\mathcal L\|\cos\beta$: it is most negative at $\beta = 180^\circ$, "
+    r"so the best first-order move is $u = -\nabla\mathcal L / \|\nabla\mathcal L\|$."
+)
+THETA = (2.0, -2.0)
+c1, c2 = st.columns(2)
+beta = c1.slider("Angle β between u and the gradient (degrees)", 0, 360, 135, step=5,
+                 key="beta")
+eta_t = c2.select_slider("Step length η along u", options=[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
+                         value=0.5, key="eta_taylor")
+d = T.taylor_direction(*THETA, eta_t, beta)
+betas, pred, act = T.taylor_sweep(*THETA, eta_t)
+m1, m2, m3 = st.columns(3)
+m1.metric("cos β", f"{d['cos_beta']:+.3f}")
+m2.metric("predicted change η uᵀ∇L", f"{d['predicted_change']:+.4f}")
+m3.metric("actual change L(θ+ηu) − L(θ)", f"{d['actual_change']:+.4f}")
+left, right = st.columns([2, 3])
+with left:
+    wa, ba, Z = T.loss_grid((THETA[0] - 2.5, THETA[0] + 2.5), (THETA[1] - 2.5, THETA[1] + 2.5), n=61)
+    plot(F.direction_figure(wa, ba, Z, d["theta"], d["grad"], d["u"], 1.4),
+         key="direction")
+    st.caption(
+        f"Contours of log L around θ = (w, b) = {THETA}. The white arrow is the gradient, "
+        "the orange one your "
+        "direction u, the gold one −∇L. Turn u with the slider: the closer it gets to −∇L "
+        "(β = 180°), the more steeply it points downhill."
+    )
+with right:
+    plot(F.taylor_figure(betas, pred, act, beta, d["predicted_change"], d["actual_change"]),
+         key="taylor")
+    st.caption(
+        "Blue: the change Taylor predicts; red dashed: the change that really happens. "
+        "Both are lowest at β = 180°, and zero-ish at 90° and 270° (moving along a level "
+        "line). With a small η the curves agree; with a large η the neglected "
+        "η² uᵀ∇²L u term makes them part."
+    )
+
+# ------------------------------------------------------------------ 2. neuron
+st.header("2. A sigmoid neuron on five points")
+st.latex(r"f(x) = \frac{1}{1 + e^{-(w x + b)}}, \qquad "
+         r"\mathcal L(w, b) = \sum_{i=1}^{5} \tfrac12\,\bigl(f(x_i) - y_i\bigr)^2")
+st.latex(r"\frac{\partial \mathcal L}{\partial w} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
+         r"f(x_i)\,(1 - f(x_i))\,x_i, \qquad "
+         r"\frac{\partial \mathcal L}{\partial b} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
+         r"f(x_i)\,(1 - f(x_i))")
+st.latex(r"w_{t+1} = w_t - \eta\,\frac{\partial \mathcal L}{\partial w}(w_t, b_t), \qquad "
+         r"b_{t+1} = b_t - \eta\,\frac{\partial \mathcal L}{\partial b}(w_t, b_t)")
+st.caption(
+    "Convention: a sum of ½(f − y)² with no 1/5 average (the seed tutorial mixes both); "
+    "averaging would only divide the gradient, hence the useful η, by 5."
+)
+c1, c2, c3, c4 = st.columns(4)
+w0 = c1.number_input("start w₀", -4.0, 6.0, 4.0, step=0.5, key="w0")
+b0 = c2.number_input("start b₀", -8.0, 4.0, 2.0, step=0.5, key="b0")
+eta = c3.select_slider("learning rate η",
+                       options=[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0],
+                       value=1.0, key="eta")
+epochs = c4.slider("epochs", 10, 500, 200, step=10, key="epochs")
+
+path = T.neuron_gd_path(w0, b0, eta, epochs)
+w_star, b_star = 1.5700, -3.7566  # minimizer of the loss (checked in tests)
+lam = float(np.linalg.eigvalsh(T.neuron_hessian(w_star, b_star))[-1])
+if path.too_large:
+    st.warning(
+        f"**η = {eta} is too large here.** The loss went *up* at {path.n_increase} of "
+        f"{epochs} epochs (first at epoch {path.first_increase}): the steps overshoot the "
+        f"narrow valley and zig-zag across it. Near the minimum the curvature is "
+        f"λ_max ≈ {lam:.2f}, so any η > 2/λ_max ≈ {2 / lam:.1f} cannot settle there. "
+        "Try a smaller η.",
+        icon=":material/warning:",
+    )
+else:
+    st.success(
+        f"The loss decreased at every epoch: {path.loss[0]:.4f} → {path.loss[-1]:.4f}. "
+        f"Increase η beyond 2/λ_max ≈ {2 / lam:.1f} to see what a too-large step does.",
+        icon=":material/check_circle:",
+    )
+
+wa, ba, Z = T.loss_grid((-4.0, 6.0), (-8.0, 4.0), n=81)
+left, right = st.columns(2)
+with left:
+    plot(F.loss_contour_figure(wa, ba, Z, path.w, path.b), key="contour")
+    st.caption(
+        "Contours of log L over (w, b). The path (white) first runs downhill, at right "
+        "angles to the contours, then crawls along the curved valley where the gradient is "
+        "small. Points that leave the box are drawn on its edge."
+    )
+with right:
+    plot(F.loss_surface_figure(wa, ba, Z, path.w, path.b, path.loss), key="surface")
+    st.caption(
+        "The same loss as a surface (drag to rotate). Note the flat plateaus far from the "
+        "data: there f is saturated at 0 or 1, f(1 − f) ≈ 0 and gradient descent barely moves."
+    )
+left, right = st.columns(2)
+with left:
+    plot(F.loss_curve_figure(path.loss), key="loss_curve")
+    st.caption(
+        "Loss against epoch (log scale). A fast drop, then a slow tail along the valley; "
+        "with too large an η the curve becomes jagged as the loss goes up and down."
+    )
+with right:
+    plot(F.neuron_fit_figure(T.NEURON_X, T.NEURON_Y, path.w[0], path.b[0], path.w[-1],
+                             path.b[-1]), key="fit")
+    st.caption(
+        "The five points and the neuron's curve f(x) before (dotted) and after descent. "
+        "The fitted w and b are the end of the path on the left."
+    )
+citation()
