@@ -20,8 +20,9 @@ def _setup(A, b, max_iter, tol):
 
 
 def _direct(op: Operator, b: np.ndarray, x: np.ndarray, *, method: str, status: str,
-            message: str, n_iter: int, t0: float) -> Result:
-    """Wrap the answer of a direct (non-iterative) solver: history = [x_0 = 0, x]."""
+            message: str, t0: float) -> Result:
+    """Wrap the answer of a direct (non-iterative) solver as one step from x_0 = 0
+    (``n_iter = 1``, history = [0, x]); its own iteration count goes in the message."""
     rec = Recorder(x.shape[0], 1)
     zero = np.zeros_like(x)
     rec.record(0, zero, 0.5 * float(b @ b), -op.rmatvec(b))
@@ -29,7 +30,7 @@ def _direct(op: Operator, b: np.ndarray, x: np.ndarray, *, method: str, status: 
     f = 0.5 * float(r @ r)
     z = op.rmatvec(r)
     rec.record(1, x, f, z)
-    return Result(x=x, objective=f, rnorm=float(np.sqrt(2 * f)), n_iter=n_iter,
+    return Result(x=x, objective=f, rnorm=float(np.sqrt(2 * f)), n_iter=1,
                   status=status, message=message, time_s=time.perf_counter() - t0,
                   method=method, history=rec.history(1, x, z))
 
@@ -63,11 +64,9 @@ def lawson_hanson(A, b, *, max_iter: int | None = None) -> Result:
         x, _ = scipy.optimize.nnls(M, b, maxiter=max_iter)
     except RuntimeError as exc:
         return _direct(op, b, np.zeros(op.shape[1]), method="lawson_hanson",
-                       status="max_iter", message=f"scipy.optimize.nnls: {exc}",
-                       n_iter=max_iter or 3 * op.shape[1], t0=t0)
+                       status="max_iter", message=f"scipy.optimize.nnls: {exc}", t0=t0)
     return _direct(op, b, x, method="lawson_hanson", status="converged",
-                   message="active-set method finished (exact up to rounding)",
-                   n_iter=1, t0=t0)
+                   message="active-set method finished (exact up to rounding)", t0=t0)
 
 
 def lstsq(A, b) -> Result:
@@ -88,7 +87,7 @@ def lstsq(A, b) -> Result:
     neg = int((x < 0).sum())
     return _direct(op, b, x, method="lstsq", status="converged",
                    message=f"unconstrained minimum-norm solution; {neg} negative entries",
-                   n_iter=1, t0=t0)
+                   t0=t0)
 
 
 def l1_min(A, b) -> Result:
@@ -117,12 +116,11 @@ def l1_min(A, b) -> Result:
                                  method="highs")
     if res.status == 0:
         return _direct(op, b, np.maximum(res.x, 0.0), method="l1_min", status="converged",
-                       message=f"linear program solved (HiGHS): {res.message}",
-                       n_iter=int(getattr(res, "nit", 0) or 0), t0=t0)
+                       message=f"linear program solved by HiGHS in {res.nit} iterations",
+                       t0=t0)
     return _direct(op, b, np.zeros(op.shape[1]), method="l1_min", status="infeasible",
                    message="A x = b has no non-negative solution (noisy or overdetermined "
-                   f"problem), so there is no minimum-l1 reference: {res.message}",
-                   n_iter=int(getattr(res, "nit", 0) or 0), t0=t0)
+                   f"problem), so there is no minimum-l1 reference: {res.message}", t0=t0)
 
 
 class _Projected(Iteration):

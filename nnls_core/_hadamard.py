@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
+import scipy.optimize
 
 from ._driver import Diverged, Iteration, Stalled, drive
 from ._operator import Operator
@@ -86,11 +88,28 @@ class _Hadamard(Iteration):
             return float(np.max(np.abs(self.z)))
         return super().residual()
 
+    def solution_scale(self) -> float:
+        """Largest coordinate the iterates may reach: that of an NNLS solution
+        (Lawson-Hanson) when A is explicit and not huge, else a cheap estimate."""
+        x_max = max(float(np.max(self.x)), self.x_scale_estimate())
+        if self.op.kind != "operator" and self.op.shape[0] * self.op.shape[1] <= 4_000_000:
+            x_star = scipy.optimize.nnls(self.op.dense("hadamard"), self.b, maxiter=10 * self.op.shape[1])[0]
+            x_max = max(x_max, float(np.max(x_star)))
+        return x_max
+
+    def x_scale_estimate(self) -> float:
+        """``||A^T b||_inf / ||A||_2^2``: the size of a solution when A is orthogonal."""
+        return float(np.max(np.abs(self.op.rmatvec(self.b)))) / max(self.op.norm**2, 1e-300)
+
+    def floor_reached(self, f_new: float) -> bool:
+        """True when a plain step fails only by rounding: the objective cannot go lower."""
+        return math.isfinite(f_new) and f_new <= self.f + 1e-12 * max(self.f, 1e-30 * self.f0)
+
     def diverged_message(self, k: int, why: str) -> str:
-        x_max = float(np.max(self.x))
-        ref = getattr(self, "x_ref_max", None)
-        if ref is not None:
-            x_max = max(x_max, ref)
+        try:
+            x_max = self.solution_scale()
+        except RuntimeError:  # Lawson-Hanson hit its iteration cap
+            x_max = max(float(np.max(self.x)), self.x_scale_estimate())
         eta = safe_step(self.op.norm, self.L, x_max)
         return (f"diverged at iteration {k + 1}: {why}. Try step <= {eta:.3g} "
                 f"(= 1/(L^2 max(x)^(2-2/L) ||A||_2^2)) or step='auto'.")
@@ -185,6 +204,9 @@ class _Nesterov(_Hadamard):
                             else (np.inf, None))
         if not f_new <= self.f:  # function-value restart (also catches NaN/Inf)
             if self.restarted:
+                if self.floor_reached(f_new):
+                    raise Stalled("no further decrease: the objective is at its "
+                                  "floating-point floor")
                 raise Diverged(self.diverged_message(
                     k, "even a step without momentum increases the objective"))
             self.restarted, self.t, self.u_prev = True, 0, u
@@ -207,6 +229,7 @@ class _Mirror(_Hadamard):
         super().__init__(op, b, L, alpha, "x")
         self.auto = step == "auto"
         self.eta = 1.0 if self.auto else float(step)
+        self.x_scale = self.x_scale_estimate() if self.auto else 0.0
         self.decay = decay
         self.y = self.x.copy()
         self.t = 0
@@ -234,7 +257,7 @@ class _Mirror(_Hadamard):
     def step(self, k: int) -> None:
         L = self.L
         if self.auto:
-            eta = self.eta * safe_step(self.op.norm, L, float(np.max(self.x)))
+            eta = self.eta * safe_step(self.op.norm, L, max(float(np.max(self.x)), self.x_scale))
         else:
             eta = self.eta / (k + 1) ** self.decay
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -245,7 +268,10 @@ class _Mirror(_Hadamard):
         f_new, r_new = self.objective_at(x_new) if ok else (np.inf, None)
         if not f_new <= self.f:  # restart: forget the momentum, y back to x
             if self.restarted:
-                if not self.auto or self.eta < 1e-12:
+                if self.floor_reached(f_new) or (self.auto and self.eta < 1e-12):
+                    raise Stalled("no further decrease: the objective is at its "
+                                  "floating-point floor")
+                if not self.auto:
                     raise Diverged(self.diverged_message(
                         k, "even a step without momentum increases the objective"))
                 self.eta *= 0.5
@@ -348,6 +374,4 @@ def hadamard(
         it = _Mirror(op, b, L, alpha, step, decay)
     else:
         it = _Plain(op, b, L, alpha, form, step, decay)
-    if op.kind != "operator" and op.shape[0] * op.shape[1] <= 4_000_000:
-        it.x_ref_max = None  # filled lazily only if a divergence message needs it
     return drive(it, max_iter=max_iter, tol=tol, method="hadamard")
