@@ -21,6 +21,9 @@ PAGES = {
         st.Page("views/gd_basics.py", title="Gradient descent basics", icon=":material/school:"),
         st.Page("views/why_reparametrize.py", title="Why reparametrize", icon=":material/swap_horiz:"),
     ],
+    "Explore": [
+        st.Page("views/playground.py", title="Playground", icon=":material/tune:"),
+    ],
 }
 
 st.navigation(PAGES).run()

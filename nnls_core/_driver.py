@@ -39,9 +39,8 @@ class Iteration:
 
     def objective_at(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """``(f(x), A x - b)`` at a trial point (one product with A)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            r = self.op.matvec(x) - self.b
-            return 0.5 * float(r @ r), r
+        r = self.op.matvec(x) - self.b
+        return 0.5 * float(r @ r), r
 
     def accept(self, x: np.ndarray, f: float, r: np.ndarray) -> None:
         """Move to a trial point whose objective and residual are known (one product)."""
@@ -74,7 +73,8 @@ def drive(it: Iteration, *, max_iter: int, tol: float, method: str) -> Result:
         status = "converged"
     while status == "max_iter" and k < max_iter:
         try:
-            it.step(k)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                it.step(k)  # overflow in a trial step is detected and reported, not warned
         except Diverged as exc:
             status, message = "diverged", str(exc)
             break

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 # url path -> text that must appear on the page
 PAGES = {
     "": "Non-negative least squares by reparametrization",
+    "playground": "NNLS Playground",
     "gd_basics": "Gradient descent basics",
     "why_reparametrize": "Why reparametrize",
 }

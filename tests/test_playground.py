@@ -1,0 +1,174 @@
+"""AppTest runs of the Playground: every widget path, numbers checked against nnls_core."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import nnls_core as nc
+
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "playground.py")
+
+
+def run_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        if el.proto.id and key in el.proto.id:
+            return spec
+    raise AssertionError(f"no chart {key}")
+
+
+def table(at: AppTest):
+    return at.dataframe[0].value.set_index("method")
+
+
+def test_default_story_matches_the_library():
+    at = run_page()
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    lh = nc.solve(p.A, p.b, method="lawson_hanson")
+    df = table(at)
+    row = df.loc["Hadamard L=2, α=1e-03"]
+    assert row["objective"] == pytest.approx(ref.objective, rel=1e-12, abs=1e-30)
+    assert row["iterations"] == ref.n_iter
+    assert row["||x - x_true||"] == pytest.approx(np.linalg.norm(ref.x - p.x_true), rel=1e-9)
+    assert row["support F1"] == 1.0  # the default tells the sparse-recovery story
+    assert df.loc["Lawson-Hanson", "objective"] == pytest.approx(lh.objective, abs=1e-20)
+    assert "FISTA" in df.index and "min ℓ1 (LP)" in df.index
+    # the objective figure plots f(x_k) - f* of the same run (float32, thinned)
+    fig = chart(at, "fig_objective")
+    tr = fig["data"][0]
+    k = np.asarray(tr["x"]["bdata"] if isinstance(tr["x"], dict) else tr["x"])
+    assert tr["name"].startswith("Hadamard")
+    y = _decode(tr["y"])
+    ks = _decode(tr["x"]).astype(int)
+    expect = np.maximum(ref.history.objective[ks] - lh.objective, 1e-30)
+    np.testing.assert_allclose(y, expect, rtol=1e-6)
+    assert any("converged" in m.value for m in at.markdown)
+
+
+def _decode(v):
+    """Plotly JSON arrays come as lists or as base64 typed arrays."""
+    if isinstance(v, dict):
+        import base64
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v, dtype=float)
+
+
+@pytest.mark.parametrize("kind", ["Sparse non-negative", "Dense Gaussian", "Correlated columns"])
+def test_every_generator(kind):
+    at = run_page(kind=kind, m=20, n=40)
+    df = table(at)
+    assert np.isfinite(df["objective"]).all()
+    if kind == "Dense Gaussian":
+        assert df["support F1"].isna().all()
+
+
+@pytest.mark.parametrize("accel, step_kind", [(None, "bb"), (None, "auto"), (None, "fixed"),
+                                              ("nesterov", "auto"), ("mirror", "fixed")])
+def test_every_solver_setting(accel, step_kind):
+    at = run_page(accel=accel, step_kind=step_kind, eta=0.02, m=20, n=40, max_iter=3000)
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    opts = dict(L=2, alpha=1e-3, max_iter=3000, tol=1e-6)
+    opts |= {"accel": accel} if accel else {"form": "u"}
+    opts |= {"step": 0.02, "decay": 0.0} if step_kind == "fixed" else {"step": step_kind}
+    ref = nc.solve(p.A, p.b, **opts)
+    row = table(at).iloc[0]
+    assert row["objective"] == pytest.approx(ref.objective, rel=1e-12, abs=1e-30)
+    assert row["iterations"] == ref.n_iter
+
+
+def test_x_form_decay_and_exponents():
+    at = run_page(form="x", step_kind="fixed", eta=0.01, gamma=0.5, L=3, m=20, n=40,
+                  max_iter=2000)
+    fig = chart(at, "fig_objective")
+    names = [t["name"] for t in fig["data"]]
+    assert any(n.startswith("k^(γ-1)") for n in names)  # decay reference slope drawn
+    at = run_page(L=1, m=20, n=40)  # plain GD: x may go negative, trajectories linear
+    traj = chart(at, "fig_traj")
+    assert traj["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_every_baseline():
+    at = run_page(baselines=["Lawson-Hanson", "projected gradient", "FISTA",
+                             "multiplicative", "unconstrained LS"], m=20, n=40)
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    df = table(at)
+    for label, method in [("projected gradient", "projected_gradient"), ("FISTA", "fista"),
+                          ("multiplicative", "multiplicative"), ("unconstrained LS", "lstsq")]:
+        assert df.loc[label, "objective"] == pytest.approx(
+            nc.solve(p.A, p.b, method=method).objective, rel=1e-10, abs=1e-25)
+    assert df.loc["unconstrained LS", "min x"] < 0  # why the constraint matters
+
+
+def test_diverging_step_warns_with_a_safe_step_and_plots_no_nan():
+    at = run_page(step_kind="fixed", eta=50.0, m=20, n=40)
+    assert at.warning, "a diverged run must show a warning"
+    text = at.warning[0].value
+    assert "The run diverged" in text and "Try step <=" in text
+    for key in ("fig_objective", "fig_traj", "fig_stem", "fig_l1"):
+        for tr in chart(at, key)["data"]:
+            if "y" in tr and tr.get("mode") != "lines":
+                assert np.all(np.isfinite(_decode(tr["y"])))
+
+
+def _npy(arr) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr)
+    return buf.getvalue()
+
+
+def test_valid_upload_solves_the_uploaded_problem():
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((15, 25))
+    x = np.zeros(25)
+    x[[2, 7]] = [1.0, 0.5]
+    b = A @ x
+    at = run_page(kind="Upload A and b")
+    at.file_uploader(key="up_A").upload("A.npy", _npy(A))
+    csv = "\n".join(f"{v:.17g}" for v in b).encode()
+    at.file_uploader(key="up_b").upload("b.csv", csv)
+    at.run()
+    assert not at.exception
+    df = table(at)
+    ref = nc.solve(A, b, method="lawson_hanson")
+    assert df.loc["Lawson-Hanson", "objective"] == pytest.approx(ref.objective, abs=1e-20)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("A.csv", b"1,2\n3,nan\n", "non-finite"),
+    ("A.npy", pickle.dumps([1, 2]), "npy"),
+    ("A.csv", b"hello,world\n", "could not read"),
+    ("A.csv", b"", "empty"),
+    ("A.csv", b"1,2\n3\n", "could not read"),
+])
+def test_invalid_uploads_show_an_error_not_a_traceback(name, content, message):
+    at = run_page(kind="Upload A and b")
+    at.file_uploader(key="up_A").upload(name, content)
+    at.file_uploader(key="up_b").upload("b.csv", b"1\n2\n")
+    at.run()
+    assert not at.exception
+    assert at.error and message in at.error[0].value
+
+
+def test_shape_mismatch_upload():
+    at = run_page(kind="Upload A and b")
+    at.file_uploader(key="up_A").upload("A.csv", b"1,2\n3,4\n")
+    at.file_uploader(key="up_b").upload("b.csv", b"1\n2\n3\n")
+    at.run()
+    assert at.error and "b has length 3 but A has 2 rows" in at.error[0].value
