@@ -24,6 +24,9 @@ PAGES = {
     "Explore": [
         st.Page("views/playground.py", title="Playground", icon=":material/tune:"),
     ],
+    "Compare": [
+        st.Page("views/nmf.py", title="NMF", icon=":material/grid_view:"),
+    ],
 }
 
 st.navigation(PAGES).run()

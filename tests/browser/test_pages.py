@@ -12,6 +12,7 @@ PAGES = {
     "playground": "NNLS Playground",
     "gd_basics": "Gradient descent basics",
     "why_reparametrize": "Why reparametrize",
+    "nmf": "NMF: projected gradient, multiplicative rules and the Hadamard trick",
 }
 
 
