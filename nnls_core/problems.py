@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,23 @@ class Problem:
     def shape(self) -> tuple[int, int]:
         """``(m, n)``."""
         return self.A.shape
+
+    def to_npz(self) -> bytes:
+        """The problem as a NumPy ``.npz`` file (A, b, and x_true when known).
+
+        Examples
+        --------
+        >>> import io, numpy as np
+        >>> p = Problem.from_arrays(np.eye(2), [1.0, 2.0])
+        >>> sorted(np.load(io.BytesIO(p.to_npz())).files)
+        ['A', 'b']
+        """
+        buf = io.BytesIO()
+        arrays = {"A": self.A, "b": self.b}
+        if self.x_true is not None:
+            arrays["x_true"] = self.x_true
+        np.savez_compressed(buf, **arrays)
+        return buf.getvalue()
 
     @classmethod
     def from_arrays(cls, A, b, *, x_true=None, name: str = "user data") -> "Problem":

@@ -71,6 +71,25 @@ class History:
     l1: np.ndarray
     time_s: np.ndarray
 
+    def to_csv(self) -> str:
+        """The run as CSV: ``iteration,objective`` for every iteration, with ``kkt`` and
+        ``l1`` filled at the checkpoints (empty elsewhere).
+
+        Examples
+        --------
+        >>> import nnls_core as nc
+        >>> r = nc.solve([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0], method="fista")
+        >>> r.history.to_csv().splitlines()[0]
+        'iteration,objective,kkt,l1'
+        """
+        at = {int(k): j for j, k in enumerate(self.iterations)}
+        lines = ["iteration,objective,kkt,l1"]
+        for k, f in enumerate(self.objective):
+            j = at.get(k)
+            extra = f"{self.kkt[j]!r},{self.l1[j]!r}" if j is not None else ","
+            lines.append(f"{k},{float(f)!r},{extra}")
+        return "\n".join(lines) + "\n"
+
     @property
     def nbytes(self) -> int:
         """Memory held by the arrays."""

@@ -172,3 +172,56 @@ def test_shape_mismatch_upload():
     at.file_uploader(key="up_b").upload("b.csv", b"1\n2\n3\n")
     at.run()
     assert at.error and "b has length 3 but A has 2 rows" in at.error[0].value
+
+
+def test_url_settings_are_applied_and_published():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"alpha": "0.0001", "L": "3", "m": "20", "n": "40",
+                            "baselines": "Lawson-Hanson,multiplicative"})
+    at.run()
+    assert not at.exception
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=3, alpha=1e-4, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    df = table(at)
+    assert df.loc["Hadamard L=3, α=1e-04", "objective"] == pytest.approx(ref.objective,
+                                                                          rel=1e-12, abs=1e-30)
+    assert "multiplicative" in df.index and "FISTA" not in df.index
+    # the page writes the (non-default) settings back: the same link reproduces the run
+    qp = at.query_params
+    assert qp["alpha"] == "0.0001" and qp["L"] == "3" and qp["m"] == "20"
+    at.slider(key="L").set_value(4).run()
+    assert at.query_params["L"] == "4"
+
+
+def test_bad_url_values_are_ignored_without_a_traceback():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"alpha": "banana", "m": "-5", "kind": "nope", "L": "nan",
+                            "baselines": "Lawson-Hanson,evil"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["alpha"] == 1e-3 and at.session_state["m"] == 30
+    assert table(at).shape[0] >= 2
+
+
+@pytest.mark.parametrize("preset", ["Tiny α: long plateau", "Step too large", "Acceleration",
+                                    "Noisy, tall", "L = 1: no constraint"])
+def test_presets(preset):
+    at = run_page()
+    at.button(key=f"playground:preset:{preset}").click().run()
+    assert not at.exception
+    status = table(at).iloc[0]["status"]
+    assert status == ("diverged" if preset == "Step too large" else "converged")
+
+
+def test_downloads_are_the_run_and_the_problem():
+    at = run_page(m=20, n=40)
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert {"Run history (.csv)", "Problem A, b, x_true (.npz)"} <= set(buttons)
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    csv = ref.history.to_csv().splitlines()
+    assert len(csv) == ref.n_iter + 2
+    assert float(csv[-1].split(",")[1]) == ref.objective
+    with np.load(io.BytesIO(p.to_npz())) as z:
+        np.testing.assert_array_equal(z["A"], p.A)
+        np.testing.assert_array_equal(z["x_true"], p.x_true)

@@ -10,7 +10,9 @@ import nnls_core as nc
 from nnls_core.io import load_array
 from nnls_core.metrics import compare
 from ui import figures as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
 
 GENERATORS = ["Sparse non-negative", "Dense Gaussian", "Correlated columns", "Upload A and b"]
 BASELINES = {
@@ -23,6 +25,32 @@ BASELINES = {
 ALPHAS = [float(f"{m}e{e}") for e in range(-6, 0) for m in (1, 2, 5)] + [1.0]
 STEPS = {"bb": "Barzilai-Borwein", "auto": "auto (backtracking)", "fixed": "fixed η"}
 ACCELS = {None: "none", "nesterov": "Nesterov (on u)", "mirror": "accelerated mirror"}
+NOISES = (0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2)
+PERTURBATIONS = (0.0, 1e-3, 1e-2, 0.05, 0.1)
+TOLS = (1e-4, 1e-6, 1e-8, 1e-10)
+
+FIELDS = {
+    "kind": Field(GENERATORS[0], choices=tuple(GENERATORS)),
+    "m": Field(30, lo=2, hi=2000), "n": Field(100, lo=2, hi=4000),
+    "s": Field(4, lo=1, hi=4000), "noise": Field(0.0, choices=NOISES),
+    "neg": Field(0.0, choices=PERTURBATIONS), "corr": Field(0.7, lo=0.0, hi=0.95),
+    "seed": Field(0, lo=0, hi=10**6),
+    "L": Field(2, lo=1, hi=6), "alpha": Field(1e-3, choices=tuple(ALPHAS)),
+    "accel": Field(None, choices=tuple(ACCELS)), "step_kind": Field("bb", choices=tuple(STEPS)),
+    "eta": Field(0.05, lo=1e-6, hi=1e3), "gamma": Field(0.0, lo=0.0, hi=1.0),
+    "form": Field("u", choices=("u", "x")), "max_iter": Field(10_000, lo=10, hi=200_000),
+    "tol": Field(1e-6, choices=TOLS),
+    "baselines": Field(["Lawson-Hanson", "FISTA"], choices=tuple(BASELINES)),
+}
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "Implicit bias": DEFAULTS,
+    "Tiny α: long plateau": DEFAULTS | {"alpha": 1e-6},
+    "L = 1: no constraint": DEFAULTS | {"L": 1, "baselines": ["Lawson-Hanson", "unconstrained LS"]},
+    "Acceleration": DEFAULTS | {"accel": "nesterov", "step_kind": "auto"},
+    "Step too large": DEFAULTS | {"step_kind": "fixed", "eta": 2.0},
+    "Noisy, tall": DEFAULTS | {"m": 100, "n": 40, "noise": 0.05, "alpha": 1e-2},
+}
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
@@ -60,6 +88,12 @@ st.markdown(
     "watch the plateau, the drop, and which coordinates survive."
 )
 
+state.init(FIELDS, "playground")
+st.session_state["s"] = min(st.session_state["s"], st.session_state["n"])
+if st.session_state["accel"] is not None and st.session_state["step_kind"] == "bb":
+    st.session_state["step_kind"] = "auto"  # BB steps are for the plain method only
+preset_row = st.container()
+
 controls, main = st.columns([1, 3], gap="large")
 
 with controls:
@@ -80,25 +114,24 @@ with controls:
                 st.error(f"Cannot use these files: {exc}")
     else:
         c1, c2 = st.columns(2)
-        m = c1.number_input("m (rows)", 2, 2000, 30, key="m")
-        n = c2.number_input("n (unknowns)", 2, 4000, 100, key="n")
+        m = c1.number_input("m (rows)", 2, 2000, key="m")
+        n = c2.number_input("n (unknowns)", 2, 4000, key="n")
         sparse = kind != "Dense Gaussian"
-        s = st.slider("sparsity s of x_true", 1, int(n), min(4, int(n)), key="s",
+        s = st.slider("sparsity s of x_true", 1, int(n), key="s",
                       disabled=not sparse)
-        noise = st.select_slider("noise (relative)", [0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2],
-                                 0.0, key="noise", disabled=not sparse)
-        neg = st.select_slider("negative perturbation ‖d‖", [0.0, 1e-3, 1e-2, 0.05, 0.1],
-                               0.0, key="neg", disabled=not sparse)
-        corr = st.slider("column correlation ρ", 0.0, 0.95, 0.7, 0.05, key="corr",
+        noise = st.select_slider("noise (relative)", NOISES, key="noise", disabled=not sparse)
+        neg = st.select_slider("negative perturbation ‖d‖", PERTURBATIONS, key="neg",
+                               disabled=not sparse)
+        corr = st.slider("column correlation ρ", 0.0, 0.95, step=0.05, key="corr",
                          disabled=kind != "Correlated columns")
-        seed = st.number_input("seed", 0, 10**6, 0, key="seed")
+        seed = st.number_input("seed", 0, 10**6, key="seed")
         key = (kind, int(m), int(n), int(s), noise, neg, corr, int(seed))
         problem = make_problem(*key)
 
     st.subheader("Solver")
-    L = st.slider("exponent L (x = u^L)", 1, 6, 2, key="L",
+    L = st.slider("exponent L (x = u^L)", 1, 6, key="L",
                   help="L = 1 is plain unconstrained gradient descent, for contrast.")
-    alpha = st.select_slider("initialization α (u₀ = α·1)", ALPHAS, 1e-3, key="alpha",
+    alpha = st.select_slider("initialization α (u₀ = α·1)", ALPHAS, key="alpha",
                              format_func=lambda a: f"{a:.0e}")
     st.caption(f"x₀ = α^L = {alpha ** L:.3g}")
     accel = st.radio("acceleration", list(ACCELS), format_func=ACCELS.get, key="accel",
@@ -106,19 +139,22 @@ with controls:
     step_opts = list(STEPS) if accel is None else ["auto", "fixed"]
     step_kind = st.radio("step size", step_opts, format_func=STEPS.get, key="step_kind",
                          horizontal=True)
-    eta = st.number_input("fixed step η", 1e-6, 1e3, 0.05, format="%.4g", key="eta",
+    eta = st.number_input("fixed step η", 1e-6, 1e3, format="%.4g", key="eta",
                           disabled=step_kind != "fixed")
-    gamma = st.slider("decay γ (η_k = η/(k+1)^γ)", 0.0, 1.0, 0.0, 0.05, key="gamma",
+    gamma = st.slider("decay γ (η_k = η/(k+1)^γ)", 0.0, 1.0, step=0.05, key="gamma",
                       disabled=step_kind != "fixed")
     form = st.radio("form", ["u", "x"], key="form", horizontal=True,
                     disabled=accel is not None,
                     help="u: plain GD on u; x: the Riemannian form x ← x − η L² x^(2−2/L) ∇f.")
     c1, c2 = st.columns(2)
-    max_iter = c1.number_input("max iterations", 10, 200_000, 10_000, step=1000, key="max_iter")
-    tol = c2.select_slider("tolerance", [1e-4, 1e-6, 1e-8, 1e-10], 1e-6, key="tol",
+    max_iter = c1.number_input("max iterations", 10, 200_000, step=1000, key="max_iter")
+    tol = c2.select_slider("tolerance", TOLS, key="tol",
                            format_func=lambda t: f"{t:.0e}")
-    baselines = st.multiselect("compare with", list(BASELINES),
-                               ["Lawson-Hanson", "FISTA"], key="baselines")
+    baselines = st.multiselect("compare with", list(BASELINES), key="baselines")
+
+link = state.publish(FIELDS)
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="playground")
 
 with main:
     if problem is None:
@@ -162,7 +198,8 @@ with main:
     label = f"Hadamard L={L}, α={alpha:.0e}"
     iterative = {label: res} | {k: v for k, v in others.items()
                                 if BASELINES[k] not in ("lawson_hanson", "lstsq")}
-    tabs = st.tabs(["Convergence", "Trajectories", "Solution", "ℓ1 and KKT", "Table", "Problem"])
+    tabs = st.tabs(["Convergence", "Trajectories", "Solution", "ℓ1 and KKT", "Table", "Problem",
+                    "Export"])
     with tabs[0]:
         st.caption(
             "The gap to the optimum f* (Lawson-Hanson) on log-log axes. Small α gives a "
@@ -213,5 +250,25 @@ with main:
             plot(F.stem_figure({}, x_true, title="Ground truth x_true"), key="fig_xtrue")
         else:
             st.write("No ground truth for this problem.")
+    with tabs[6]:
+        st.caption("Take the run with you: its iteration log, the problem, and standalone "
+                   "figures (interactive HTML that opens offline in any browser).")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("Run history (.csv)", res.history.to_csv(), "nnls_history.csv",
+                           "text/csv", icon=":material/table_view:", on_click="ignore")
+        c2.download_button("Problem A, b, x_true (.npz)", problem.to_npz(), "nnls_problem.npz",
+                           "application/octet-stream", icon=":material/data_object:",
+                           on_click="ignore")
+        figures = {
+            "objective": lambda: F.objective_figure(iterative, lh.objective, anchor=label),
+            "trajectories": lambda: F.trajectories_figure(res, x_true),
+            "solution": lambda: F.stem_figure(vectors, x_true),
+        }
+        which = c3.selectbox("figure", list(figures), key="export_figure",
+                             label_visibility="collapsed")
+        c3.download_button(f"Figure '{which}' (.html)",
+                           lambda: figures[which]().to_html(include_plotlyjs=True),
+                           f"nnls_{which}.html", "text/html", icon=":material/monitoring:",
+                           on_click="ignore")
 
 citation()
