@@ -29,14 +29,14 @@ def test_gd_basics_default_and_controls():
     assert len(at.get("plotly_chart")) == 6
     for el in at.get("plotly_chart"):
         _no_nan(json.loads(el.proto.spec))
-    at.slider(key="beta").set_value(180).run()
+    at.slider(key="gd_beta").set_value(180).run()
     assert not at.exception
-    at.select_slider(key="eta").set_value(15.0).run()
+    at.select_slider(key="gd_eta").set_value(15.0).run()
     assert not at.exception
     assert at.warning and "too large" in at.warning[0].value
     for el in at.get("plotly_chart"):
         _no_nan(json.loads(el.proto.spec))
-    at.number_input(key="w0").set_value(-4.0).run()
+    at.number_input(key="gd_w0").set_value(-4.0).run()
     assert not at.exception
 
 
@@ -50,12 +50,12 @@ def test_why_reparametrize_default_and_controls():
     paths = charts[0]
     assert len(paths["frames"]) >= 20  # play / pause / slider, client-side
     assert paths["layout"]["updatemenus"][0]["buttons"][0]["label"].endswith("Play")
-    at.radio(key="L_u").set_value(3).run()
+    at.radio(key="wr_L_u").set_value(3).run()
     assert not at.exception
-    at.select_slider(key="eta").set_value(0.5).run()  # too large for L = 3
+    at.select_slider(key="wr_eta").set_value(0.5).run()  # too large for L = 3
     assert not at.exception
     assert at.warning and "too large" in at.warning[0].value.lower()
-    at.multiselect(key="alphas").set_value([]).run()
+    at.multiselect(key="wr_alphas").set_value([]).run()
     assert not at.exception
-    at.toggle(key="pg").set_value(False).run()
+    at.toggle(key="wr_pg").set_value(False).run()
     assert not at.exception

@@ -12,14 +12,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import nnls_core as nc
+from ui.state import encode
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "playground.py")
 
 
-def run_page(**state) -> AppTest:
+def run_page(**settings) -> AppTest:
+    """Open the page with these settings in its URL, as a shared link would."""
     at = AppTest.from_file(PAGE, default_timeout=120)
-    for k, v in state.items():
-        at.session_state[k] = v
+    at.query_params.update({k: encode(v) for k, v in settings.items()})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

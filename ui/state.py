@@ -27,17 +27,13 @@ class Field:
         """Parse the URL's strings into a value of the default's type, or raise ValueError."""
         d = self.default
         if isinstance(d, list):
-            value: Any = [v for item in raw for v in item.split(",") if v]
-            bad = [v for v in value if self.choices is not None and v not in self.choices]
-            if bad:
-                raise ValueError(f"unknown choice(s) {bad}")
-            return value
+            items = [v for item in raw for v in item.split(",") if v]
+            if self.choices is None:
+                return items
+            return [self._choice(v) for v in items]
         text = raw[-1]
         if self.choices is not None:
-            for c in self.choices:  # choices may be numbers or None: compare encodings
-                if encode(c) == text:
-                    return c
-            raise ValueError(f"{text!r} is not one of the choices")
+            return self._choice(text)
         if isinstance(d, bool):
             if text not in ("true", "false"):
                 raise ValueError(f"{text!r} is not true/false")
@@ -48,6 +44,14 @@ class Field:
         if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
             raise ValueError(f"{value} is outside [{self.lo}, {self.hi}]")
         return value
+
+
+    def _choice(self, text: str) -> Any:
+        """The choice whose URL encoding is ``text`` (choices may be numbers or None)."""
+        for c in self.choices:
+            if encode(c) == text:
+                return c
+        raise ValueError(f"{text!r} is not one of the choices")
 
 
 def encode(value: Any) -> str:
@@ -64,13 +68,15 @@ def encode(value: Any) -> str:
 
 
 def init(fields: dict[str, Field], page: str) -> None:
-    """Before the widgets: take the settings from the URL on the page's first run, else
-    keep the session's values, else the defaults. Bad URL values are ignored, with a toast."""
-    flag = f"_url_loaded:{page}"
-    if not st.session_state.get(flag):
-        st.session_state[flag] = True
+    """Before the widgets: when the session enters this page (first run, or coming from
+    another page), every setting comes from the URL, else its default, so nothing leaks
+    between pages that share a key; on reruns within the page, the widgets' values stay.
+    Bad URL values are ignored, with a toast."""
+    if st.session_state.get("_url_page") != page:
+        st.session_state["_url_page"] = page
         bad = []
         for key, field in fields.items():
+            st.session_state[key] = field.default
             if key in st.query_params:
                 try:
                     st.session_state[key] = field.decode(st.query_params.get_all(key))
@@ -110,11 +116,11 @@ def apply_preset(values: dict[str, Any]) -> None:
 
 def presets_and_link(presets: dict[str, dict[str, Any]], link: str, *, key: str) -> None:
     """A row of one-click presets and a popover with the shareable link."""
-    cols = st.columns(len(presets) + 1)
-    for col, (name, values) in zip(cols, presets.items()):
-        col.button(name, key=f"{key}:preset:{name}", on_click=apply_preset, args=(values,),
-                   width="stretch")
-    with cols[-1].popover("Copy link", icon=":material/link:", width="stretch"):
+    row = st.container(horizontal=True, gap="small")
+    row.caption("Presets:")
+    for name, values in presets.items():
+        row.button(name, key=f"{key}:preset:{name}", on_click=apply_preset, args=(values,))
+    with row.popover("Copy link", icon=":material/link:"):
         st.caption("This link reopens the page with the same settings and figures:")
         st.code(link or "(the link appears once the page has loaded in a browser)",
                 language=None, wrap_lines=True)

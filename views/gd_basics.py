@@ -5,13 +5,34 @@ import streamlit as st
 
 from nnls_core import teaching as T
 from ui import figures_learn as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
+
+TAYLOR_ETAS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
+ETAS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0)
+# keys are page-specific: Streamlit's session state is shared by all pages of the app
+FIELDS = {
+    "gd_beta": Field(135, lo=0, hi=360), "gd_eta_taylor": Field(0.5, choices=TAYLOR_ETAS),
+    "gd_w0": Field(4.0, lo=-4.0, hi=6.0), "gd_b0": Field(2.0, lo=-8.0, hi=4.0),
+    "gd_eta": Field(1.0, choices=ETAS), "gd_epochs": Field(200, lo=10, hi=500),
+}
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "Default": DEFAULTS,
+    "Steepest (180°)": DEFAULTS | {"gd_beta": 180},
+    "Orthogonal (90°)": DEFAULTS | {"gd_beta": 90},
+    "Big step (η = 4)": DEFAULTS | {"gd_beta": 180, "gd_eta_taylor": 4.0},
+    "Too large η": DEFAULTS | {"gd_eta": 15.0},
+}
 
 st.title("Gradient descent basics")
 st.markdown(
     "Why does gradient descent step **against** the gradient? The first-order Taylor "
     "expansion answers it, and a sigmoid neuron fitted on five points shows it at work."
 )
+state.init(FIELDS, "gd_basics")
+preset_row = st.container()
 
 # ------------------------------------------------------------------ 1. Taylor
 st.header("1. The best direction, from Taylor's formula")
@@ -25,10 +46,9 @@ st.markdown(
 )
 THETA = (2.0, -2.0)
 c1, c2 = st.columns(2)
-beta = c1.slider("Angle β between u and the gradient (degrees)", 0, 360, 135, step=5,
-                 key="beta")
-eta_t = c2.select_slider("Step length η along u", options=[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
-                         value=0.5, key="eta_taylor")
+beta = c1.slider("Angle β between u and the gradient (degrees)", 0, 360, step=5,
+                 key="gd_beta")
+eta_t = c2.select_slider("Step length η along u", options=TAYLOR_ETAS, key="gd_eta_taylor")
 d = T.taylor_direction(*THETA, eta_t, beta)
 betas, pred, act = T.taylor_sweep(*THETA, eta_t)
 m1, m2, m3 = st.columns(3)
@@ -71,12 +91,13 @@ st.caption(
     "averaging would only divide the gradient, hence the useful η, by 5."
 )
 c1, c2, c3, c4 = st.columns(4)
-w0 = c1.number_input("start w₀", -4.0, 6.0, 4.0, step=0.5, key="w0")
-b0 = c2.number_input("start b₀", -8.0, 4.0, 2.0, step=0.5, key="b0")
-eta = c3.select_slider("learning rate η",
-                       options=[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0],
-                       value=1.0, key="eta")
-epochs = c4.slider("epochs", 10, 500, 200, step=10, key="epochs")
+w0 = c1.number_input("start w₀", -4.0, 6.0, step=0.5, key="gd_w0")
+b0 = c2.number_input("start b₀", -8.0, 4.0, step=0.5, key="gd_b0")
+eta = c3.select_slider("learning rate η", options=ETAS, key="gd_eta")
+epochs = c4.slider("epochs", 10, 500, step=10, key="gd_epochs")
+link = state.publish(FIELDS)
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="gd_basics")
 
 path = T.neuron_gd_path(w0, b0, eta, epochs)
 w_star, b_star = 1.5700, -3.7566  # minimizer of the loss (checked in tests)

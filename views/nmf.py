@@ -11,7 +11,9 @@ import streamlit as st
 from nnls_core import nmf
 from nnls_core._validation import as_float_array
 from ui import figures_nmf as fg
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
 
 DATASETS = {
     "swimmer (32×32)": "swimmer",
@@ -26,8 +28,36 @@ METHODS = {
     "scikit-learn 'mu'": ("sklearn-mu", {}),
     "scikit-learn 'cd'": ("sklearn-cd", {}),
 }
+# the methods widget holds short ids (the labels contain commas, which the URL list uses)
+METHOD_IDS = dict(zip(("pg", "pg-accel", "mu", "hadamard", "sklearn-mu", "sklearn-cd"),
+                      METHODS))
 REGS = {"none": "none", "identity (ridge ‖W‖²)": "identity",
         "first differences (smooth columns)": "diff", "upload M (CSV)": "upload"}
+DEFAULT_R = {"swimmer": 17, "digits": 16, "synthetic": 5}
+NOISES = (0.0, 0.001, 0.01, 0.05, 0.1)
+ITERS = (25, 50, 100, 200, 300, 500, 1000, 2000)
+LAMS = (0.0, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
+INITS = ("random", "nndsvda", "nndsvd")
+FIELDS = {
+    "nmf_data": Field(list(DATASETS)[0], choices=tuple(DATASETS)),
+    "nmf_noise": Field(0.01, choices=NOISES),
+    **{f"nmf_r_{d}": Field(r, lo=1, hi=40) for d, r in DEFAULT_R.items()},
+    "nmf_iters": Field(300, choices=ITERS), "nmf_init": Field("random", choices=INITS),
+    "nmf_seed": Field(0, lo=0, hi=10_000), "nmf_lam": Field(0.0, choices=LAMS),
+    "nmf_reg": Field(list(REGS)[0], choices=tuple(REGS)),
+    "nmf_methods": Field(list(METHOD_IDS), choices=tuple(METHOD_IDS)),
+    "nmf_step": Field(1.9, lo=0.1, hi=1.99),
+}
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "Swimmer parts": DEFAULTS,
+    "Digits strokes": DEFAULTS | {"nmf_data": "digits (8×8)", "nmf_iters": 200},
+    "Smooth columns": DEFAULTS | {
+        "nmf_data": "synthetic (60×80)", "nmf_reg": "first differences (smooth columns)",
+        "nmf_lam": 1.0},
+    "Exact low rank": DEFAULTS | {"nmf_data": "synthetic (60×80)", "nmf_noise": 0.0,
+                                  "nmf_iters": 1000},
+}
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -100,26 +130,27 @@ constraint at all). scikit-learn's `NMF` is the anchor.
 """
 )
 
+state.init(FIELDS, "nmf")
+preset_row = st.container()
 c1, c2, c3, c4 = st.columns(4)
 data_label = c1.selectbox("data", list(DATASETS), key="nmf_data")
 data_name = DATASETS[data_label]
 noise, data_seed = 0.01, 0
 if data_name == "synthetic":
-    noise = c1.select_slider("noise level", [0.0, 0.001, 0.01, 0.05, 0.1], value=0.01,
-                             key="nmf_noise")
+    noise = c1.select_slider("noise level", NOISES, key="nmf_noise")
 X, shape = load_data(data_name, noise, data_seed)
 m, n = X.shape
-default_r = {"swimmer": 17, "digits": 16, "synthetic": 5}[data_name]
-r = c2.slider("rank r", 1, min(40, m, n), default_r, key=f"nmf_r_{data_name}")
-iters = c2.select_slider("iterations", [25, 50, 100, 200, 300, 500, 1000, 2000], value=300,
-                         key="nmf_iters")
-init = c3.selectbox("initialization", ["random", "nndsvda", "nndsvd"], key="nmf_init",
+r_key = f"nmf_r_{data_name}"
+r_max = min(40, m, n)
+st.session_state[r_key] = min(st.session_state.get(r_key, DEFAULT_R[data_name]), r_max)
+r = c2.slider("rank r", 1, r_max, key=r_key)
+iters = c2.select_slider("iterations", ITERS, key="nmf_iters")
+init = c3.selectbox("initialization", INITS, key="nmf_init",
                     help="random: sqrt(mean X / r)·|N(0,1)|; NNDSVD: non-negative double SVD "
                          "(its exact zeros never move under the multiplicative or Hadamard "
                          "updates; nndsvda fills them with mean X)")
-seed = c3.number_input("seed", 0, 10_000, 0, key="nmf_seed")
-lam = c4.select_slider("λ (regularization)", [0.0, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
-                       value=0.0, key="nmf_lam")
+seed = c3.number_input("seed", 0, 10_000, key="nmf_seed")
+lam = c4.select_slider("λ (regularization)", LAMS, key="nmf_lam")
 reg_label = c4.selectbox("regularizer M", list(REGS), key="nmf_reg")
 reg = REGS[reg_label]
 if reg == "upload":
@@ -136,13 +167,17 @@ if M is None and lam > 0:
     st.info("No regularizer M selected, so λ has no effect.")
 lam_eff = lam if M is not None else 0.0
 
-sel = st.multiselect("methods", list(METHODS), default=list(METHODS), key="nmf_methods")
+sel = [METHOD_IDS[i] for i in st.multiselect("methods", list(METHOD_IDS),
+                                              format_func=METHOD_IDS.get, key="nmf_methods")]
 step_scale = 1.9
 if "Hadamard W=U∘U, H=V∘V" in sel:
-    step_scale = st.slider("Hadamard step: multiple of 1/L_local", 0.1, 1.99, 1.9, 0.01,
+    step_scale = st.slider("Hadamard step: multiple of 1/L_local", 0.1, 1.99, step=0.01,
                            key="nmf_step",
                            help="L_local = 4 max(W) L_W + 2 max|∇_W f| bounds the curvature of "
                                 "g(U) = f(U∘U) at the current point (likewise for V).")
+link = state.publish(FIELDS)
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="nmf")
 if not sel:
     st.warning("Pick at least one method.")
     st.stop()

@@ -6,7 +6,29 @@ import streamlit as st
 import nnls_core as nc
 from nnls_core import teaching as T
 from ui import figures_learn as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
+
+# multiselect options are strings so that they round-trip through the URL as they are;
+# keys are page-specific: Streamlit's session state is shared by all pages of the app
+L_OPTIONS = ("2", "3")
+ALPHA_OPTIONS = ("0.1", "0.3", "0.6", "1.0", "1.2")
+ETAS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+FIELDS = {
+    "wr_Ls": Field(["2", "3"], choices=L_OPTIONS),
+    "wr_alphas": Field(["0.3", "1.0"], choices=ALPHA_OPTIONS),
+    "wr_eta": Field(0.05, choices=ETAS), "wr_n_iter": Field(300, lo=20, hi=600),
+    "wr_pg": Field(True), "wr_L_u": Field(2, choices=(2, 3)),
+}
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "L = 2": DEFAULTS | {"wr_Ls": ["2"], "wr_L_u": 2},
+    "L = 3": DEFAULTS | {"wr_Ls": ["3"], "wr_L_u": 3},
+    "Small α": DEFAULTS | {"wr_alphas": ["0.1"]},
+    "Large α": DEFAULTS | {"wr_alphas": ["1.0", "1.2"]},
+    "Step too large": DEFAULTS | {"wr_eta": 0.5},
+}
 
 st.title("Why reparametrize")
 st.markdown(
@@ -14,6 +36,8 @@ st.markdown(
     "(element-wise) turns the constrained problem on the left into an unconstrained one "
     "on the right, and plain gradient descent on $u$ never leaves the quadrant $x \\ge 0$."
 )
+state.init(FIELDS, "why_reparametrize")
+preset_row = st.container()
 A, b = T.nnls_2d_example()
 x_ls = np.linalg.solve(A, b)
 x_star = T.nnls_2d_exact(A, b)
@@ -33,13 +57,12 @@ st.markdown(
 )
 
 c1, c2, c3, c4 = st.columns(4)
-Ls = c1.multiselect("Exponents L", [2, 3], default=[2, 3], key="Ls")
-alphas = c2.multiselect("Initial scales α (u₀ = α·1)", [0.1, 0.3, 0.6, 1.0, 1.2],
-                        default=[0.3, 1.0], key="alphas")
-eta = c3.select_slider("Step η", options=[0.01, 0.02, 0.05, 0.1, 0.2, 0.5], value=0.05,
-                       key="eta")
-n_iter = c4.slider("Iterations", 20, 600, 300, step=20, key="n_iter")
-show_pg = st.toggle("Show projected gradient for contrast", value=True, key="pg")
+Ls = [int(v) for v in c1.multiselect("Exponents L", L_OPTIONS, key="wr_Ls")]
+alphas = [float(v) for v in c2.multiselect("Initial scales α (u₀ = α·1)", ALPHA_OPTIONS,
+                                           key="wr_alphas")]
+eta = c3.select_slider("Step η", options=ETAS, key="wr_eta")
+n_iter = c4.slider("Iterations", 20, 600, step=20, key="wr_n_iter")
+show_pg = st.toggle("Show projected gradient for contrast", key="wr_pg")
 if not Ls:
     Ls = [2]
     st.info("No exponent chosen: showing L = 2.")
@@ -48,8 +71,13 @@ if not alphas:
     st.info("No α chosen: showing α = 0.3.")
 st.caption("Starting points x₀ = α^L·1: " + ", ".join(
     f"α = {a}, L = {L}: x₀ = {a ** L:.3g}" for L in sorted(Ls) for a in sorted(alphas)) + ".")
+if st.session_state["wr_L_u"] not in Ls:  # the choices follow the exponents picked above
+    st.session_state["wr_L_u"] = Ls[0]
 L_u = st.radio("u-space panel shows the pull-back for", Ls, horizontal=True,
-               format_func=lambda v: f"L = {v}", key="L_u")
+               format_func=lambda v: f"L = {v}", key="wr_L_u")
+link = state.publish(FIELDS)
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="why_reparametrize")
 
 
 @st.cache_data(max_entries=64)
