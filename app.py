@@ -23,6 +23,9 @@ PAGES = {
     ],
     "Explore": [
         st.Page("views/playground.py", title="Playground", icon=":material/tune:"),
+        st.Page("views/implicit_bias.py", title="Implicit bias", icon=":material/target:"),
+        st.Page("views/recovery.py", title="Recovery", icon=":material/grid_on:"),
+        st.Page("views/rates.py", title="Rates", icon=":material/speed:"),
     ],
     "Compare": [
         st.Page("views/nmf.py", title="NMF", icon=":material/grid_view:"),

@@ -12,7 +12,7 @@ Examples
 'converged'
 """
 
-from . import io, metrics, nmf, teaching
+from . import io, metrics, nmf, sweep, teaching
 from ._baselines import fista, l1_min, lawson_hanson, lstsq, multiplicative, projected_gradient
 from ._hadamard import hadamard, safe_step
 from ._operator import kkt_residual, spectral_norm
@@ -27,5 +27,5 @@ __all__ = [
     "hadamard", "lawson_hanson", "projected_gradient", "fista", "multiplicative",
     "lstsq", "l1_min", "safe_step", "kkt_residual", "spectral_norm",
     "Flow", "gradient_flow", "accelerated_flow",
-    "io", "metrics", "nmf", "teaching",
+    "io", "metrics", "nmf", "sweep", "teaching",
 ]

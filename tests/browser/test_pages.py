@@ -13,6 +13,9 @@ PAGES = {
     "gd_basics": "Gradient descent basics",
     "why_reparametrize": "Why reparametrize",
     "nmf": "NMF: projected gradient, multiplicative rules and the Hadamard trick",
+    "implicit_bias": "Implicit bias",
+    "recovery": "Recovery",
+    "rates": "Rates",
 }
 
 
