@@ -25,7 +25,16 @@ TOUR = [
     ("views/playground.py", "3. Play with a real problem",
      "Build a sparse problem, tune α, L, the step, decay and acceleration; watch the plateau, "
      "the drop, and which coordinates survive. Compare with Lawson-Hanson and FISTA."),
-    ("views/nmf.py", "4. Beyond NNLS: matrix factorization",
+    ("views/implicit_bias.py", "4. The implicit bias, measured",
+     "Sweep α and L: the ℓ1 norm of the limit falls onto the minimum-ℓ1 value of a linear "
+     "program as α shrinks (the paper's experiment E1)."),
+    ("views/recovery.py", "5. When is the sparse truth recovered?",
+     "Phase transitions over m/n and s/m for Hadamard GD, Lawson-Hanson and ℓ1-min, and "
+     "stability under negative perturbations."),
+    ("views/rates.py", "6. How fast?",
+     "Step-size decay slows the rate (E3); Nesterov and accelerated mirror descent follow "
+     "the O(1/t²) ODE (E4)."),
+    ("views/nmf.py", "7. Beyond NNLS: matrix factorization",
      "The Matrix-Cookbook derivation of projected gradient for NMF, corrected and checked "
      "live, against Lee-Seung's multiplicative rules and the Hadamard trick."),
 ]
