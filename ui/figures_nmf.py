@@ -143,15 +143,20 @@ def basis_figure(bases: dict[str, np.ndarray], shape: tuple[int, int] | None,
             z = mosaic(W, shape, ncols)
         else:
             z = W / np.maximum(W.max(axis=0, keepdims=True), 1e-300)
-        fig.add_trace(go.Heatmap(z=z.astype(np.float32), colorscale="Greys", zmin=0, zmax=1,
-                                 showscale=False, hovertemplate="%{z:.2f}<extra></extra>"),
-                      row=i, col=1)
-        fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False,
-                         zeroline=False, ticks="", row=i, col=1,
-                         **({"scaleanchor": f"x{'' if i == 1 else i}"} if shape else {}))
-        fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="", row=i, col=1)
+        _image_row(fig, z, i, shape)
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+def _image_row(fig: go.Figure, z: np.ndarray, i: int, shape) -> None:
+    """Draw one grey image mosaic in subplot row ``i`` (square pixels for images)."""
+    fig.add_trace(go.Heatmap(z=z.astype(np.float32), colorscale="Greys", zmin=0, zmax=1,
+                             showscale=False, hovertemplate="%{z:.2f}<extra></extra>"),
+                  row=i, col=1)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False,
+                     zeroline=False, ticks="", row=i, col=1,
+                     **({"scaleanchor": f"x{'' if i == 1 else i}"} if shape else {}))
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="", row=i, col=1)
 
 
 def reconstruction_figure(X: np.ndarray, recons: dict[str, np.ndarray],
@@ -169,12 +174,6 @@ def reconstruction_figure(X: np.ndarray, recons: dict[str, np.ndarray],
             z = mosaic(np.clip(cols, 0, None) / vmax, shape, ncols, normalize=False)
         else:
             z = np.clip(cols, 0, None).T / vmax
-        fig.add_trace(go.Heatmap(z=z.astype(np.float32), colorscale="Greys", zmin=0, zmax=1,
-                                 showscale=False, hovertemplate="%{z:.2f}<extra></extra>"),
-                      row=i, col=1)
-        fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False,
-                         zeroline=False, ticks="", row=i, col=1,
-                         **({"scaleanchor": f"x{'' if i == 1 else i}"} if shape else {}))
-        fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="", row=i, col=1)
+        _image_row(fig, z, i, shape)
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
