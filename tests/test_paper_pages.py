@@ -39,7 +39,7 @@ def test_implicit_bias_page():
     y = np.asarray(l1_L2["y"], dtype=float) if isinstance(l1_L2["y"], list) else None
     if y is not None:
         assert np.all(np.diff(y) > 0)
-    at.button(key="preset_E1, plain GD (fixed step)").click().run()
+    at.button(key="implicit_bias:preset:E1, plain GD (fixed step)").click().run()
     assert not at.exception
     assert at.radio(key="ib_step").value == "fixed"
     _charts(at)
@@ -57,12 +57,12 @@ def test_recovery_page():
     assert len(specs) == 2
     heat = [tr for tr in specs[0]["data"] if tr["type"] == "heatmap"]
     assert len(heat) == 3
-    at.slider(key="rc_cells").set_value(3).run()
-    at.slider(key="rc_trials").set_value(2).run()
-    at.multiselect(key="rc_methods").set_value(["l1_min"]).run()
+    at.slider(key="rec_cells").set_value(3).run()
+    at.slider(key="rec_trials").set_value(2).run()
+    at.multiselect(key="rec_methods").set_value(["l1_min"]).run()
     assert not at.exception
     assert len([tr for tr in _charts(at)[0]["data"] if tr["type"] == "heatmap"]) == 1
-    at.multiselect(key="rc_methods").set_value([]).run()
+    at.multiselect(key="rec_methods").set_value([]).run()
     assert not at.exception and at.info
 
 
@@ -84,5 +84,5 @@ def test_rates_page():
     at.select_slider(key="rt_eta").set_value(2.0).run()  # too large: reported, not NaN
     assert not at.exception and at.warning
     _charts(at)
-    at.button(key="preset_E3: step-size decay").click().run()
+    at.button(key="rates:preset:E3: step-size decay").click().run()
     assert not at.exception and at.select_slider(key="rt_eta").value == 0.1

@@ -6,25 +6,27 @@ import streamlit as st
 import nnls_core as nc
 from nnls_core.sweep import implicit_bias, sweep
 from ui import figures_paper as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
 
 ALPHAS = [1e-4, 3.2e-4, 1e-3, 3.2e-3, 1e-2, 3.2e-2, 1e-1, 3.2e-1]
-PRESETS = {
-    "E1 (paper)": dict(ib_n=50, ib_m=10, ib_s=3, ib_seed=0, ib_Ls=[2, 3],
-                       ib_alphas=[1e-3, 3.2e-3, 1e-2, 3.2e-2, 1e-1], ib_step="bb"),
-    "E1 with L = 4": dict(ib_n=50, ib_m=10, ib_s=3, ib_seed=0, ib_Ls=[2, 3, 4],
-                          ib_alphas=[1e-2, 3.2e-2, 1e-1, 3.2e-1], ib_step="bb"),
-    "E1, plain GD (fixed step)": dict(ib_n=50, ib_m=10, ib_s=3, ib_seed=0, ib_Ls=[2],
-                                      ib_alphas=[1e-3, 3.2e-3, 1e-2, 3.2e-2, 1e-1],
-                                      ib_step="fixed"),
+BUDGETS = (5_000, 10_000, 20_000, 50_000)
+# keys are page-specific: Streamlit's session state is shared by all pages of the app
+FIELDS = {
+    "ib_n": Field(50, lo=10, hi=200), "ib_m": Field(10, lo=2, hi=199),
+    "ib_s": Field(3, lo=1, hi=50), "ib_seed": Field(0, lo=0, hi=10_000),
+    "ib_Ls": Field([2, 3], choices=(2, 3, 4)),
+    "ib_alphas": Field([1e-3, 3.2e-3, 1e-2, 3.2e-2, 1e-1], choices=tuple(ALPHAS)),
+    "ib_step": Field("bb", choices=("bb", "fixed")),
+    "ib_L_path": Field(2, choices=(2, 3, 4)), "ib_budget": Field(20_000, choices=BUDGETS),
 }
-for key, value in PRESETS["E1 (paper)"].items():
-    st.session_state.setdefault(key, value)
-
-
-def _apply(name: str) -> None:
-    st.session_state.update(PRESETS[name])
-
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "E1 (paper)": DEFAULTS,
+    "E1 with L = 4": DEFAULTS | {"ib_Ls": [2, 3, 4], "ib_alphas": [1e-2, 3.2e-2, 1e-1, 3.2e-1]},
+    "E1, plain GD (fixed step)": DEFAULTS | {"ib_Ls": [2], "ib_step": "fixed"},
+}
 
 st.title("Implicit bias")
 st.markdown(
@@ -34,10 +36,8 @@ st.markdown(
     "**smallest $\\ell_1$ norm** (the solution of the linear program "
     "$\\min \\mathbf 1^\\top x$ s.t. $Ax = b,\\ x \\ge 0$)."
 )
-cols = st.columns(len(PRESETS))
-for col, name in zip(cols, PRESETS):
-    col.button(name, on_click=_apply, args=(name,), key=f"preset_{name}",
-               width="stretch")
+state.init(FIELDS, "implicit_bias")
+preset_row = st.container()
 
 c1, c2, c3, c4 = st.columns(4)
 n = c1.number_input("Unknowns n", 10, 200, step=10, key="ib_n")
@@ -50,6 +50,12 @@ alphas = c2.multiselect("Initial scales α", ALPHAS, key="ib_alphas",
                         format_func=lambda a: f"{a:g}")
 step = c3.radio("Step size", ["bb", "fixed"], key="ib_step", horizontal=True,
                 format_func={"bb": "Barzilai-Borwein", "fixed": "fixed η (batched)"}.get)
+# the paths panel shows one of the chosen exponents (a link may name another one)
+if Ls and st.session_state["ib_L_path"] not in Ls:
+    st.session_state["ib_L_path"] = sorted(Ls)[0]
+link = state.publish(FIELDS)  # before any st.stop below, so the link is always there
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="implicit_bias")
 st.caption("A ~ N(0, 1/m), x_true has s entries |N(0,1)| normalized to ‖x_true‖₂ = 1, "
            "b = A x_true. The fixed step is η = 1/(L² max(x)^(2−2/L) ‖A‖²), half the edge "
            "of the stability region; all (L, α) runs then go through one batched sweep. "
@@ -132,12 +138,9 @@ with st.expander(f"Numbers: LP minimum ℓ1 = {ib.l1_lp:.5f}, Lawson-Hanson ℓ1
 st.subheader("The price: a plateau that grows as α shrinks")
 c1, c2 = st.columns([1, 3])
 with c1:
-    if st.session_state.get("ib_L_path") not in Ls:
-        st.session_state["ib_L_path"] = sorted(Ls)[0]
     L_path = st.radio("Exponent for the paths", sorted(Ls), key="ib_L_path",
                       format_func=lambda v: f"L = {v}")
-    budget = st.select_slider("Iterations", [5_000, 10_000, 20_000, 50_000], value=20_000,
-                              key="ib_budget")
+    budget = st.select_slider("Iterations", BUDGETS, key="ib_budget")
     st.markdown(
         "Plain gradient descent with a fixed step, one line per α (all in one batched "
         "sweep). Each run first sits on a plateau while the coordinates of $x$ grow from "

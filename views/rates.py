@@ -6,25 +6,36 @@ import streamlit as st
 import nnls_core as nc
 from nnls_core.sweep import acceleration, decay_rates
 from ui import figures_paper as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
 
 GAMMAS = [0.0, 0.25, 0.5, 0.75, 1.0]
-PRESETS = {
-    "E3: step-size decay": dict(rt_n=50, rt_m=20, rt_s=3, rt_seed=0, rt_alpha=0.1,
-                                rt_eta=0.1, rt_gammas=[0.0, 0.25, 0.5, 0.75], rt_Ls=[2, 3],
-                                rt_iters=20_000),
-    "E4: acceleration": dict(rt_n=50, rt_m=20, rt_s=3, rt_seed=0, rt_a_alpha=1e-3,
-                             rt_a_eta=1e-2, rt_a_iters=20_000),
+ITERS = (2_000, 5_000, 10_000, 20_000, 50_000)
+DECAY_ALPHAS = (1e-3, 1e-2, 0.1, 0.3)
+DECAY_ETAS = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.2, 0.3, 1.0, 2.0)
+ACCEL_ALPHAS = (1e-4, 1e-3, 1e-2, 0.1)
+ACCEL_ETAS = (1e-3, 3e-3, 1e-2, 3e-2, 0.1)
+# keys are page-specific: Streamlit's session state is shared by all pages of the app
+FIELDS = {
+    "rt_n": Field(50, lo=10, hi=200), "rt_m": Field(20, lo=2, hi=200),
+    "rt_s": Field(3, lo=1, hi=50), "rt_seed": Field(0, lo=0, hi=10_000),
+    "rt_quantity": Field("rnorm", choices=("rnorm", "objective")),
+    "rt_alpha": Field(0.1, choices=DECAY_ALPHAS), "rt_eta": Field(0.1, choices=DECAY_ETAS),
+    "rt_gammas": Field([0.0, 0.25, 0.5, 0.75], choices=tuple(GAMMAS)),
+    "rt_Ls": Field([2, 3], choices=(2, 3, 4)), "rt_iters": Field(20_000, choices=ITERS),
+    "rt_a_alpha": Field(1e-3, choices=ACCEL_ALPHAS), "rt_a_eta": Field(1e-2, choices=ACCEL_ETAS),
+    "rt_a_iters": Field(20_000, choices=ITERS),
 }
-for name in PRESETS:
-    for key, value in PRESETS[name].items():
-        st.session_state.setdefault(key, value)
-st.session_state.setdefault("rt_quantity", "rnorm")
-
-
-def _apply(name: str) -> None:
-    st.session_state.update(PRESETS[name])
-
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PROBLEM = ("rt_n", "rt_m", "rt_s", "rt_seed")
+# each preset resets the problem and its own section, and leaves the other section alone
+PRESETS = {
+    "E3: step-size decay": {k: DEFAULTS[k] for k in (*PROBLEM, "rt_alpha", "rt_eta",
+                                                      "rt_gammas", "rt_Ls", "rt_iters")},
+    "E4: acceleration": {k: DEFAULTS[k] for k in (*PROBLEM, "rt_a_alpha", "rt_a_eta",
+                                                   "rt_a_iters")},
+}
 
 st.title("Rates")
 st.markdown(
@@ -35,9 +46,8 @@ st.markdown(
     "$O(1/t)$. The reference slopes are drawn for you to compare; which one fits is an "
     "observation, not a fit."
 )
-cols = st.columns(len(PRESETS) + 1)
-for col, name in zip(cols, PRESETS):
-    col.button(name, on_click=_apply, args=(name,), key=f"preset_{name}", width="stretch")
+state.init(FIELDS, "rates")
+preset_row = st.container()
 c1, c2, c3, c4, c5 = st.columns(5)
 n = c1.number_input("Unknowns n", 10, 200, step=10, key="rt_n")
 m = c2.number_input("Measurements m", 2, 200, step=1, key="rt_m")
@@ -46,6 +56,9 @@ seed = c4.number_input("Seed", 0, 10_000, step=1, key="rt_seed")
 quantity = c5.radio("Plot", ["rnorm", "objective"], key="rt_quantity",
                     format_func={"rnorm": "‖Ax − b‖",
                                  "objective": "f = ½‖Ax − b‖²"}.get)
+link = state.publish(FIELDS)  # before any st.stop below, so the link is always there
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="rates")
 if s > n:
     st.warning("s cannot exceed n.", icon=":material/warning:")
     st.stop()
@@ -79,14 +92,13 @@ def _first_below(r, target):
 
 st.subheader("Step-size decay (E3)")
 c1, c2, c3, c4, c5 = st.columns(5)
-alpha = c1.select_slider("α", [1e-3, 1e-2, 0.1, 0.3], key="rt_alpha",
+alpha = c1.select_slider("α", DECAY_ALPHAS, key="rt_alpha",
                          format_func=lambda a: f"{a:g}")
-eta = c2.select_slider("η", [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.2, 0.3, 1.0, 2.0], key="rt_eta",
+eta = c2.select_slider("η", DECAY_ETAS, key="rt_eta",
                        format_func=lambda a: f"{a:g}")
 gammas = c3.multiselect("Decay γ", GAMMAS, key="rt_gammas")
 Ls = c4.multiselect("Exponents L", [2, 3, 4], key="rt_Ls")
-iters = c5.select_slider("Iterations", [2_000, 5_000, 10_000, 20_000, 50_000],
-                         key="rt_iters")
+iters = c5.select_slider("Iterations", ITERS, key="rt_iters")
 if not gammas or not Ls:
     st.info("Pick at least one γ and one L.")
 else:
@@ -112,12 +124,11 @@ else:
 
 st.subheader("Acceleration (E4)")
 c1, c2, c3 = st.columns(3)
-a_alpha = c1.select_slider("α ", [1e-4, 1e-3, 1e-2, 0.1], key="rt_a_alpha",
+a_alpha = c1.select_slider("α ", ACCEL_ALPHAS, key="rt_a_alpha",
                            format_func=lambda a: f"{a:g}")
-a_eta = c2.select_slider("η ", [1e-3, 3e-3, 1e-2, 3e-2, 0.1], key="rt_a_eta",
+a_eta = c2.select_slider("η ", ACCEL_ETAS, key="rt_a_eta",
                          format_func=lambda a: f"{a:g}")
-a_iters = c3.select_slider("Iterations ", [2_000, 5_000, 10_000, 20_000, 50_000],
-                           key="rt_a_iters")
+a_iters = c3.select_slider("Iterations ", ITERS, key="rt_a_iters")
 acc = _accel(int(n), int(m), int(s), int(seed), float(a_alpha), float(a_eta), int(a_iters))
 bad = [k for k, r in acc.items() if getattr(r, "status", "") == "diverged"]
 if bad:

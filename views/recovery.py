@@ -5,27 +5,31 @@ import streamlit as st
 
 from nnls_core.sweep import perturbation_stability, phase_transition
 from ui import figures_paper as F
+from ui import state
 from ui.common import citation, plot
+from ui.state import Field
 
 METHODS = {"hadamard": "Hadamard GD", "lawson_hanson": "Lawson-Hanson", "l1_min": "ℓ1-min (LP)"}
-PRESETS = {
-    "Quick grid": dict(rc_n=30, rc_cells=6, rc_trials=5, rc_L=2, rc_alpha=1e-3,
-                       rc_budget=5_000),
-    "Fine grid (10 × 10 × 10, about 30 s)": dict(rc_n=50, rc_cells=10, rc_trials=10, rc_L=2,
-                                                 rc_alpha=1e-3, rc_budget=20_000),
-    "Paper sizes (n = 50, E3/E4: m = 20, s = 3)": dict(rc_n=50, rc_cells=6, rc_trials=5,
-                                                       rc_L=2, rc_alpha=1e-3,
-                                                       rc_budget=20_000, rc_pm=20, rc_ps=3),
+NS = (20, 30, 40, 50, 60, 80, 100)
+GD_ALPHAS = (1e-4, 1e-3, 1e-2, 1e-1)
+BUDGETS = (2_000, 5_000, 10_000, 20_000, 50_000)
+# keys are page-specific: Streamlit's session state is shared by all pages of the app
+FIELDS = {
+    "rec_n": Field(30, choices=NS), "rec_cells": Field(6, lo=3, hi=10),
+    "rec_trials": Field(5, lo=1, hi=20), "rec_L": Field(2, choices=(2, 3)),
+    "rec_alpha": Field(1e-3, choices=GD_ALPHAS), "rec_budget": Field(5_000, choices=BUDGETS),
+    "rec_methods": Field(list(METHODS), choices=tuple(METHODS)),
+    "rec_pm": Field(20, lo=5, hi=45), "rec_ps": Field(3, lo=1, hi=10),
+    "rec_ptrials": Field(3, lo=1, hi=20),
 }
-DEFAULTS = PRESETS["Quick grid"] | dict(rc_methods=list(METHODS), rc_pm=20, rc_ps=3,
-                                        rc_ptrials=3)
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
-
-
-def _apply(name: str) -> None:
-    st.session_state.update(PRESETS[name])
-
+DEFAULTS = {k: f.default for k, f in FIELDS.items()}
+PRESETS = {
+    "Quick grid": DEFAULTS,
+    "Fine grid (10 × 10 × 10, about 30 s)": DEFAULTS | dict(rec_n=50, rec_cells=10,
+                                                            rec_trials=10, rec_budget=20_000),
+    "Paper sizes (n = 50, E3/E4: m = 20, s = 3)": DEFAULTS | dict(rec_n=50,
+                                                                  rec_budget=20_000),
+}
 
 st.title("Recovery")
 st.markdown(
@@ -35,21 +39,22 @@ st.markdown(
     "number of measurements $m$ and the sparsity $s$ (A ~ N(0, 1/m), x_true entries "
     "|N(0,1)| normalized to ‖x_true‖₂ = 1)."
 )
-cols = st.columns(len(PRESETS))
-for col, name in zip(cols, PRESETS):
-    col.button(name, on_click=_apply, args=(name,), key=f"preset_{name}", width="stretch")
+state.init(FIELDS, "recovery")
+preset_row = st.container()
 
 c1, c2, c3, c4, c5, c6 = st.columns(6)
-n = c1.select_slider("Unknowns n", [20, 30, 40, 50, 60, 80, 100], key="rc_n")
-cells = c2.slider("Grid cells per axis", 3, 10, key="rc_cells")
-trials = c3.slider("Trials per cell", 1, 20, key="rc_trials")
-L = c4.radio("Exponent L", [2, 3], key="rc_L", horizontal=True)
-alpha = c5.select_slider("Scale α", [1e-4, 1e-3, 1e-2, 1e-1], key="rc_alpha",
+n = c1.select_slider("Unknowns n", NS, key="rec_n")
+cells = c2.slider("Grid cells per axis", 3, 10, key="rec_cells")
+trials = c3.slider("Trials per cell", 1, 20, key="rec_trials")
+L = c4.radio("Exponent L", [2, 3], key="rec_L", horizontal=True)
+alpha = c5.select_slider("Scale α", GD_ALPHAS, key="rec_alpha",
                          format_func=lambda a: f"{a:g}")
-budget = c6.select_slider("GD iterations", [2_000, 5_000, 10_000, 20_000, 50_000],
-                          key="rc_budget")
-methods = st.multiselect("Methods", list(METHODS), key="rc_methods",
+budget = c6.select_slider("GD iterations", BUDGETS, key="rec_budget")
+methods = st.multiselect("Methods", list(METHODS), key="rec_methods",
                          format_func=METHODS.get)
+link = state.publish(FIELDS)  # before any st.stop below, so the link is always there
+with preset_row:
+    state.presets_and_link(PRESETS, link, key="recovery")
 if not methods:
     st.info("Pick at least one method.")
     st.stop()
@@ -89,9 +94,9 @@ st.caption("Overall success: " + "; ".join(f"{k}: {v}" for k, v in summary.items
 
 st.subheader("Stability under negative perturbations")
 c1, c2, c3 = st.columns(3)
-pm = c1.slider("Measurements m", 5, 45, key="rc_pm")
-ps = c2.slider("Non-zeros s", 1, 10, key="rc_ps")
-ptrials = c3.slider("Trials", 1, 20, key="rc_ptrials")
+pm = c1.slider("Measurements m", 5, 45, key="rec_pm")
+ps = c2.slider("Non-zeros s", 1, 10, key="rec_ps")
+ptrials = c3.slider("Trials", 1, 20, key="rec_ptrials")
 SIZES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 
 

@@ -1,0 +1,90 @@
+"""Share a link on the three Explore pages of the paper's experiments: open the page with
+small settings, change a control, copy the link from the "Copy link" popover, open it in a
+fresh browser context (a new session, like a fresh browser) and see the same figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import SHOTS, assert_no_exception, wait_idle
+
+pytestmark = pytest.mark.browser
+
+# every figure's traces, without plotly's per-session bookkeeping (uid)
+CHART_DATA = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(
+  p => (p.data || []).map(t => Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'uid')))
+))"""
+
+# page path, small start settings (query), the slider to change (its label), the key to
+# press, the value it then shows, the number of figures
+CASES = [
+    ("implicit_bias", "ib_alphas=0.01,0.1&ib_budget=5000", "Iterations", "ArrowRight",
+     "10000", 3),
+    ("recovery", "rec_cells=3&rec_trials=1&rec_budget=2000&rec_ptrials=1",
+     "Grid cells per axis", "ArrowRight", "4", 2),
+    ("rates", "rt_gammas=0.0,0.5&rt_Ls=2&rt_iters=2000&rt_a_iters=2000", "η", "ArrowLeft",
+     "0.03", 2),
+]
+
+
+def _slider(page, label):
+    return page.locator("[data-testid='stSlider']", has_text=label).first
+
+
+def _value(page, label) -> str:
+    return _slider(page, label).locator("[data-testid='stSliderThumbValue']").inner_text()
+
+
+def _charts(page, n: int) -> str:
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
+        timeout=60_000)
+    page.wait_for_timeout(500)
+    return page.evaluate(CHART_DATA)
+
+
+@pytest.mark.parametrize("path, query, label, key, shown, n", CASES,
+                         ids=[c[0] for c in CASES])
+def test_copied_link_reproduces_the_figures(browser, server, page, path, query, label, key,
+                                            shown, n):
+    page.goto(f"{server}/{path}?{query}")
+    wait_idle(page, timeout=120_000)
+    assert_no_exception(page)
+    start = _charts(page, n)
+    thumb = _slider(page, label).get_by_role("slider")
+    thumb.focus()
+    thumb.press(key)
+    page.wait_for_timeout(500)
+    wait_idle(page, timeout=120_000)
+    assert_no_exception(page)
+    assert _value(page, label) == shown
+    original = _charts(page, n)
+    assert original != start, "changing the control must change a figure"
+
+    page.locator("[data-testid='stPopover'] button", has_text="Copy link").click()
+    code = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code")
+    code.wait_for(timeout=10_000)
+    link = "".join(code.inner_text().split())
+    page.screenshot(path=str(SHOTS / f"share_{path}_popover.png"))
+    assert link.startswith(f"{server}/{path}?"), link
+    for setting in query.split("&"):  # the start settings travel with the link
+        assert setting.split("=")[0] + "=" in link, (setting, link)
+    page.keyboard.press("Escape")
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})  # a fresh session
+    try:
+        fresh = ctx.new_page()
+        errors: list[str] = []
+        fresh.on("pageerror", lambda e: errors.append(str(e)))
+        fresh.goto(link)
+        wait_idle(fresh, timeout=120_000)
+        assert_no_exception(fresh)
+        assert _value(fresh, label) == shown
+        assert _charts(fresh, n) == original, "the link must reproduce the same figures"
+        assert fresh.url == link  # the settings stay in the address bar
+        fresh.screenshot(path=str(SHOTS / f"share_{path}_reopened.png"))
+        assert not errors, errors
+    finally:
+        ctx.close()
+    assert not page.js_errors, page.js_errors
