@@ -17,6 +17,7 @@ from ._baselines import fista, l1_min, lawson_hanson, lstsq, multiplicative, pro
 from ._hadamard import hadamard, safe_step
 from ._operator import kkt_residual, spectral_norm
 from ._solve import METHODS, solve
+from .export import python_snippet
 from .flows import Flow, accelerated_flow, gradient_flow
 from .problems import Problem, gaussian_problem, sparse_problem
 from .result import History, Result, checkpoint_schedule
@@ -27,5 +28,5 @@ __all__ = [
     "hadamard", "lawson_hanson", "projected_gradient", "fista", "multiplicative",
     "lstsq", "l1_min", "safe_step", "kkt_residual", "spectral_norm",
     "Flow", "gradient_flow", "accelerated_flow",
-    "io", "metrics", "nmf", "sweep", "teaching",
+    "io", "metrics", "nmf", "sweep", "teaching", "python_snippet",
 ]

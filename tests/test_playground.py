@@ -226,3 +226,19 @@ def test_downloads_are_the_run_and_the_problem():
     with np.load(io.BytesIO(p.to_npz())) as z:
         np.testing.assert_array_equal(z["A"], p.A)
         np.testing.assert_array_equal(z["x_true"], p.x_true)
+
+
+@pytest.mark.parametrize("settings", [
+    {},
+    {"kind": "Correlated columns", "m": 20, "n": 40, "step_kind": "fixed", "eta": 0.02,
+     "gamma": 0.25, "form": "x", "L": 3, "max_iter": 2000},
+    {"kind": "Dense Gaussian", "m": 40, "n": 20, "accel": "mirror", "step_kind": "auto"},
+])
+def test_exported_snippet_reproduces_the_run(settings, capsys):
+    at = run_page(**settings)
+    code = next(c.value for c in at.code if "nc.solve(" in c.value)
+    ns: dict = {}
+    exec(compile(code, "nnls_run.py", "exec"), ns)
+    row = table(at).iloc[0]
+    assert ns["r"].objective == row["objective"]  # exactly the same run
+    assert ns["r"].n_iter == row["iterations"]

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import nnls_core as nc
+from nnls_core.export import python_snippet
 from nnls_core.io import load_array
 from nnls_core.metrics import compare
 from ui import figures as F
@@ -110,6 +111,7 @@ with controls:
             try:
                 problem = upload_problem(fa.getvalue(), fa.name, fb.getvalue(), fb.name)
                 key = ("upload", fa.file_id, fb.file_id)
+                spec = {"generator": "upload", "A_file": fa.name, "b_file": fb.name}
             except ValueError as exc:
                 st.error(f"Cannot use these files: {exc}")
     else:
@@ -127,6 +129,12 @@ with controls:
         seed = st.number_input("seed", 0, 10**6, key="seed")
         key = (kind, int(m), int(n), int(s), noise, neg, corr, int(seed))
         problem = make_problem(*key)
+        spec = ({"generator": "gaussian", "m": int(m), "n": int(n), "seed": int(seed)}
+                if kind == "Dense Gaussian" else
+                {"generator": "sparse", "m": int(m), "n": int(n), "sparsity": int(s),
+                 "noise": noise, "negative_perturbation": neg,
+                 "correlation": corr if kind == "Correlated columns" else 0.0,
+                 "seed": int(seed)})
 
     st.subheader("Solver")
     L = st.slider("exponent L (x = u^L)", 1, 6, key="L",
@@ -270,5 +278,10 @@ with main:
                            lambda: figures[which]().to_html(include_plotlyjs=True),
                            f"nnls_{which}.html", "text/html", icon=":material/monitoring:",
                            on_click="ignore")
+        st.markdown("**Export as Python**: this script reproduces the run with `nnls_core`.")
+        snippet = python_snippet(spec, "hadamard", options)
+        st.code(snippet, language="python")
+        st.download_button("Script (.py)", snippet, "nnls_run.py", "text/x-python",
+                           icon=":material/code:", on_click="ignore")
 
 citation()
