@@ -262,9 +262,9 @@ with main:
         st.caption("Take the run with you: its iteration log, the problem, and standalone "
                    "figures (interactive HTML that opens offline in any browser).")
         c1, c2, c3 = st.columns(3)
-        c1.download_button("Run history (.csv)", res.history.to_csv(), "nnls_history.csv",
+        c1.download_button("Run history (.csv)", res.history.to_csv, "nnls_history.csv",
                            "text/csv", icon=":material/table_view:", on_click="ignore")
-        c2.download_button("Problem A, b, x_true (.npz)", problem.to_npz(), "nnls_problem.npz",
+        c2.download_button("Problem A, b, x_true (.npz)", problem.to_npz, "nnls_problem.npz",
                            "application/octet-stream", icon=":material/data_object:",
                            on_click="ignore")
         figures = {
