@@ -8,7 +8,7 @@ import numpy as np
 import scipy.optimize
 
 from ._driver import Iteration, Stalled, drive
-from ._operator import Operator, kkt_residual
+from ._operator import Operator
 from ._validation import check_int, check_positive
 from .result import Recorder, Result
 

@@ -54,7 +54,6 @@ def test_default_story_matches_the_library():
     # the objective figure plots f(x_k) - f* of the same run (float32, thinned)
     fig = chart(at, "fig_objective")
     tr = fig["data"][0]
-    k = np.asarray(tr["x"]["bdata"] if isinstance(tr["x"], dict) else tr["x"])
     assert tr["name"].startswith("Hadamard")
     y = _decode(tr["y"])
     ks = _decode(tr["x"]).astype(int)

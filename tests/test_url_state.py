@@ -4,14 +4,16 @@ every preset runs."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.pagetools import charts as _charts
+from tests.pagetools import open_page as _page
+from tests.pagetools import plotly_array as _arr
 
 import nnls_core as nc
 from nnls_core import nmf
@@ -23,23 +25,10 @@ WR = str(ROOT / "views/why_reparametrize.py")
 NMF = str(ROOT / "views/nmf.py")
 
 
-def _page(path: str, **params) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=120)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def _charts(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def _arr(v) -> np.ndarray:
-    """A trace's x / y, plain list or plotly's base64 typed array."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(float)
-    return np.asarray(v, dtype=float)
 
 
 # --------------------------------------------------------------------------- gradient descent

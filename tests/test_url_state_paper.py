@@ -5,7 +5,6 @@ every preset runs."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -13,6 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.pagetools import charts as _charts
+from tests.pagetools import open_page as _page
+from tests.pagetools import plotly_array as _arr
 
 import nnls_core as nc
 from nnls_core.sweep import (acceleration, decay_rates, implicit_bias, perturbation_stability,
@@ -25,27 +28,10 @@ REC = str(ROOT / "views/recovery.py")
 RT = str(ROOT / "views/rates.py")
 
 
-def _page(path: str, timeout: float = 120, **params) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=timeout)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def _charts(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
-def _arr(v) -> np.ndarray:
-    """A trace's x / y / z, plain (nested) list or plotly's base64 typed array."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(float)
-        shape = v.get("shape")
-        if isinstance(shape, str):
-            shape = [int(d) for d in shape.split(",")]
-        return a.reshape(shape) if shape is not None else a
-    return np.asarray(v, dtype=float)
 
 
 def _same_figure(spec: dict, fig) -> None:

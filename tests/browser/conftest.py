@@ -126,3 +126,29 @@ def assert_no_exception(pg) -> None:
     """No Streamlit exception box and no traceback on the page."""
     assert pg.locator("[data-testid='stException']").count() == 0, pg.inner_text("body")[:2000]
     assert "Traceback" not in pg.inner_text("body")
+
+
+# every figure's traces, without plotly's per-session bookkeeping (uid)
+CHART_DATA = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(
+  p => (p.data || []).map(t => Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'uid')))
+))"""
+
+
+def slider(pg, label: str):
+    """The Streamlit slider whose label contains ``label``."""
+    return pg.locator("[data-testid='stSlider']", has_text=label).first
+
+
+def slider_value(pg, label: str) -> str:
+    """The value a slider's thumb shows."""
+    return slider(pg, label).locator("[data-testid='stSliderThumbValue']").inner_text()
+
+
+def chart_data(pg, n: int = 1) -> str:
+    """All plotly traces of the page as JSON, once at least ``n`` charts are drawn."""
+    pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    pg.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
+        timeout=60_000)
+    pg.wait_for_timeout(500)
+    return pg.evaluate(CHART_DATA)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 
 from .conftest import SHOTS, assert_no_exception, wait_idle
+from .conftest import chart_data as _charts
+from .conftest import slider as _slider
+from .conftest import slider_value as _value
 
 pytestmark = pytest.mark.browser
 
-# every figure's traces, without plotly's per-session bookkeeping (uid)
-CHART_DATA = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(
-  p => (p.data || []).map(t => Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'uid')))
-))"""
 
 # page path, small start settings (query), the slider to change (its label), the key to
 # press, the value it then shows, the number of figures
@@ -27,21 +26,10 @@ CASES = [
 ]
 
 
-def _slider(page, label):
-    return page.locator("[data-testid='stSlider']", has_text=label).first
 
 
-def _value(page, label) -> str:
-    return _slider(page, label).locator("[data-testid='stSliderThumbValue']").inner_text()
 
 
-def _charts(page, n: int) -> str:
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-    page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n}",
-        timeout=60_000)
-    page.wait_for_timeout(500)
-    return page.evaluate(CHART_DATA)
 
 
 @pytest.mark.parametrize("path, query, label, key, shown, n", CASES,
