@@ -25,19 +25,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE, _free_port  # noqa: E402
+from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, IDLE,  # noqa: E402
+                                    start_streamlit, stop_streamlit)
 
 #: Idle, and the main column (tabs) has been drawn: a whole run of the page is done.
 DONE_JS = """() => !!document.querySelector("%s")
@@ -106,40 +105,6 @@ class Sampler(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
-
-
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` headless on a free loopback port, as the browser tests do."""
-    port = _free_port()
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1",
-         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start (see {log_path})")
-        time.sleep(0.2)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 # ------------------------------------------------------------------ sessions
@@ -283,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nnls-load-") as tmp:
         log_path = Path(tmp) / "server.log"
-        proc, url = start_server(log_path)
+        log = open(log_path, "w")
+        proc, url = start_streamlit(log)
         sampler = Sampler(proc.pid)
         try:
             time.sleep(2)
@@ -296,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             alive = proc.poll() is None
         finally:
             sampler.stop()
-            stop_server(proc)
+            stop_streamlit(proc)
+            log.close()
             log_tail = log_path.read_text(errors="replace")[-3000:]
     total = time.monotonic() - t_start
 

@@ -45,11 +45,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
-    """Start ``streamlit run app.py`` headless on a free port; yield its base URL."""
+def start_streamlit(log, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` headless on a free loopback port, writing its output
+    to the open file ``log``; return the process and its base URL once it is healthy."""
     port = _free_port()
-    log = open(SHOTS.parent / f".server-{port}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1",
@@ -57,27 +56,41 @@ def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (see {log.name})")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
+            raise RuntimeError(f"streamlit did not start (see {log.name})")
+        time.sleep(0.2)
+
+
+def stop_streamlit(proc: subprocess.Popen) -> None:
+    """Terminate the server (kill it if it does not stop within 10 s)."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextlib.contextmanager
+def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` server for the duration of the block; yields its URL."""
+    SHOTS.parent.mkdir(exist_ok=True)
+    log_path = SHOTS.parent / f".server-{os.getpid()}-{time.monotonic_ns()}.log"
+    with open(log_path, "w") as log:
+        proc, url = start_streamlit(log, timeout)
+        try:
+            yield url
+        finally:
+            stop_streamlit(proc)
+    log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

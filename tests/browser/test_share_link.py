@@ -1,4 +1,4 @@
-"""Share a link: change a control, copy the link from the "Copy link" popover, open it in a
+"""Share a link on every page: change a control, copy the link from the "Copy link" popover, open it in a
 fresh browser context (a new session, like a fresh browser) and see the same figures."""
 
 from __future__ import annotations
@@ -13,36 +13,40 @@ from .conftest import slider_value as _value
 pytestmark = pytest.mark.browser
 
 
-# page path, the slider to change (its label), the key to press, the value it then shows
+# page path, start settings (query), the slider to change (its label), the key to press,
+# the value it then shows, the number of figures to wait for
 CASES = [
-    ("playground", "initialization α", "ArrowLeft", "5e-04"),
-    ("gd_basics", "Angle β", "ArrowRight", "140"),
-    ("why_reparametrize", "Step η", "ArrowRight", "0.1"),
-    ("nmf", "iterations", "Home", "25"),
+    ("playground", "", "initialization α", "ArrowLeft", "5e-04", 1),
+    ("gd_basics", "", "Angle β", "ArrowRight", "140", 1),
+    ("why_reparametrize", "", "Step η", "ArrowRight", "0.1", 1),
+    ("nmf", "", "iterations", "Home", "25", 1),
+    # the paper's pages start from small settings to stay quick
+    ("implicit_bias", "ib_alphas=0.01,0.1&ib_budget=5000", "Iterations", "ArrowRight",
+     "10000", 3),
+    ("recovery", "rec_cells=3&rec_trials=1&rec_budget=2000&rec_ptrials=1",
+     "Grid cells per axis", "ArrowRight", "4", 2),
+    ("rates", "rt_gammas=0.0,0.5&rt_Ls=2&rt_iters=2000&rt_a_iters=2000", "η", "ArrowLeft",
+     "0.03", 2),
 ]
 
 
-
-
-
-
-
-
-@pytest.mark.parametrize("path, label, key, shown", CASES, ids=[c[0] for c in CASES])
-def test_copied_link_reproduces_the_figures(browser, server, page, path, label, key, shown):
-    page.goto(f"{server}/{path}")
-    wait_idle(page)
+@pytest.mark.parametrize("path, query, label, key, shown, n", CASES,
+                         ids=[c[0] for c in CASES])
+def test_copied_link_reproduces_the_figures(browser, server, page, path, query, label, key,
+                                            shown, n):
+    page.goto(f"{server}/{path}" + (f"?{query}" if query else ""))
+    wait_idle(page, timeout=120_000)
     assert_no_exception(page)
-    default = _charts(page)
+    start = _charts(page, n)
     thumb = _slider(page, label).get_by_role("slider")
     thumb.focus()
     thumb.press(key)
     page.wait_for_timeout(500)
-    wait_idle(page)
+    wait_idle(page, timeout=120_000)
     assert_no_exception(page)
     assert _value(page, label) == shown
-    original = _charts(page)
-    assert original != default, "changing the control must change a figure"
+    original = _charts(page, n)
+    assert original != start, "changing the control must change a figure"
 
     page.locator("[data-testid='stPopover'] button", has_text="Copy link").click()
     code = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code")
@@ -50,6 +54,8 @@ def test_copied_link_reproduces_the_figures(browser, server, page, path, label, 
     link = "".join(code.inner_text().split())
     page.screenshot(path=str(SHOTS / f"share_{path}_popover.png"))
     assert link.startswith(f"{server}/{path}?"), link
+    for setting in filter(None, query.split("&")):  # the start settings travel with the link
+        assert setting.split("=")[0] + "=" in link, (setting, link)
     page.keyboard.press("Escape")
 
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})  # a fresh session
@@ -58,10 +64,10 @@ def test_copied_link_reproduces_the_figures(browser, server, page, path, label, 
         errors: list[str] = []
         fresh.on("pageerror", lambda e: errors.append(str(e)))
         fresh.goto(link)
-        wait_idle(fresh)
+        wait_idle(fresh, timeout=120_000)
         assert_no_exception(fresh)
         assert _value(fresh, label) == shown
-        assert _charts(fresh) == original, "the link must reproduce the same figures"
+        assert _charts(fresh, n) == original, "the link must reproduce the same figures"
         assert fresh.url == link  # the settings stay in the address bar
         fresh.screenshot(path=str(SHOTS / f"share_{path}_reopened.png"))
         assert not errors, errors
