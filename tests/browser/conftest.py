@@ -6,6 +6,7 @@ On CI (``CI=true``) a missing browser or playwright is a failure, not a skip.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -133,6 +134,21 @@ def wait_idle(pg, timeout: float = 60_000) -> None:
     pg.wait_for_timeout(300)
     pg.wait_for_selector(IDLE, timeout=timeout)
     pg.wait_for_timeout(700)
+
+
+def wait_for_chart(pg, script: str, differs_from: str | None = None,
+                   timeout: float = 60_000) -> str:
+    """Wait until the JS expression ``script`` (an arrow function returning a string or
+    null) returns a value, different from ``differs_from`` when given; return it.
+
+    Charts appear after the script reports idle (plotly draws asynchronously), so tests
+    wait for the chart data they assert on rather than for the idle flag or a sleep.
+    """
+    body = script.strip()
+    prev = json.dumps(differs_from)
+    pg.wait_for_function(f"(() => {{ const v = ({body})(); return v && v !== {prev}; }})",
+                         timeout=timeout)
+    return pg.evaluate(script)
 
 
 def assert_no_exception(pg) -> None:

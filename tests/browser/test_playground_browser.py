@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import SHOTS, assert_no_exception, wait_idle
+from .conftest import SHOTS, assert_no_exception, wait_for_chart, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_playground_alpha_changes_the_charts(server, page):
     assert_no_exception(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "NNLS Playground" in main and "converged after" in main
-    before = page.evaluate(FIRST_CURVE)
+    before = wait_for_chart(page, FIRST_CURVE)
     assert before, "the objective chart did not render"
     page.screenshot(path=str(SHOTS / "playground_default.png"), full_page=True)
 
@@ -26,11 +26,10 @@ def test_playground_alpha_changes_the_charts(server, page):
     thumb = slider.get_by_role("slider")
     thumb.focus()
     thumb.press("ArrowLeft")  # alpha 1e-3 -> 5e-4
-    page.wait_for_timeout(500)
+    after = wait_for_chart(page, FIRST_CURVE, differs_from=before)
     wait_idle(page)
     assert_no_exception(page)
     assert "5e-04" in slider.inner_text()
-    after = page.evaluate(FIRST_CURVE)
     assert after and after != before, "changing alpha must change the objective curve"
 
     for tab in ["Trajectories", "Solution", "ℓ1 and KKT", "Table", "Problem"]:
