@@ -22,7 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import nnls_core as nc  # noqa: E402
-from nnls_core.sweep import phase_transition, sweep  # noqa: E402
+from nnls_core.experiments import phase_transition  # noqa: E402
+from nnls_core.sweep import sweep  # noqa: E402
 
 
 def _timed(fn):

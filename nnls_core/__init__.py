@@ -12,21 +12,26 @@ Examples
 'converged'
 """
 
-from . import io, metrics, nmf, sweep, teaching
+from . import experiments, io, metrics, nmf, options, references, sweep, teaching
 from ._baselines import fista, l1_min, lawson_hanson, lstsq, multiplicative, projected_gradient
-from ._hadamard import hadamard, safe_step
-from ._operator import kkt_residual, spectral_norm
-from ._solve import METHODS, solve
+from ._driver import State
+from ._hadamard import hadamard
+from ._operator import kkt_residual
+from ._reparam import optimality
+from ._solve import METHODS, OPTIONS, solve
+from .options import HadamardOptions
+from .references import safe_step, spectral_norm
 from .export import python_snippet
 from .flows import Flow, accelerated_flow, gradient_flow
 from .problems import Problem, gaussian_problem, sparse_problem
 from .result import History, Result, checkpoint_schedule
 
 __all__ = [
-    "solve", "METHODS", "Result", "History", "checkpoint_schedule",
+    "solve", "METHODS", "OPTIONS", "HadamardOptions", "Result", "History", "State",
+    "checkpoint_schedule", "optimality", "options", "references",
     "Problem", "sparse_problem", "gaussian_problem",
     "hadamard", "lawson_hanson", "projected_gradient", "fista", "multiplicative",
     "lstsq", "l1_min", "safe_step", "kkt_residual", "spectral_norm",
     "Flow", "gradient_flow", "accelerated_flow",
-    "io", "metrics", "nmf", "sweep", "teaching", "python_snippet",
+    "experiments", "io", "metrics", "nmf", "sweep", "teaching", "python_snippet",
 ]

@@ -7,32 +7,31 @@ import time
 import numpy as np
 import scipy.optimize
 
-from ._driver import Iteration, Stalled, drive
+from . import _steps
+from ._driver import Budget, Run
 from ._operator import Operator
-from ._validation import check_int, check_positive
+from ._reparam import Projected, optimality
+from .options import ActiveSetOptions, FirstOrderOptions
+from .references import min_l1
 from .result import Recorder, Result
-
-
-def _setup(A, b, max_iter, tol):
-    op = Operator(A)
-    b = op.check_b(b)
-    return op, b, check_int(max_iter, "max_iter"), check_positive(tol, "tol", allow_zero=True)
 
 
 def _direct(op: Operator, b: np.ndarray, x: np.ndarray, *, method: str, status: str,
             message: str, t0: float) -> Result:
     """Wrap the answer of a direct (non-iterative) solver as one step from x_0 = 0
     (``n_iter = 1``, history = [0, x]); its own iteration count goes in the message."""
-    rec = Recorder(x.shape[0], 1)
-    zero = np.zeros_like(x)
-    rec.record(0, zero, 0.5 * float(b @ b), -op.rmatvec(b))
-    r = op.matvec(x) - b
-    f = 0.5 * float(r @ r)
-    z = op.rmatvec(r)
-    rec.record(1, x, f, z)
+    rec = Recorder(1, x.shape[0], 1)
+    norm2 = max(op.norm**2, np.finfo(float).tiny)
+    x_scale = float(np.abs(op.rmatmat(b[None])).max()) / norm2
+    for k, xk in enumerate((np.zeros_like(x), x)):
+        r = op.matmat(xk[None])[0] - b
+        f = 0.5 * float(r @ r)
+        res = optimality(xk[None], op.rmatmat(r[None]), norm2, x_scale)[0]
+        rec.objective(k, np.array([0]), np.array([f]))
+        rec.iterate(k, 0, xk, res)
     return Result(x=x, objective=f, rnorm=float(np.sqrt(2 * f)), n_iter=1,
                   status=status, message=message, time_s=time.perf_counter() - t0,
-                  method=method, history=rec.history(1, x, z))
+                  method=method, history=rec.history(0, 1, f))
 
 
 def lawson_hanson(A, b, *, max_iter: int | None = None) -> Result:
@@ -57,6 +56,7 @@ def lawson_hanson(A, b, *, max_iter: int | None = None) -> Result:
     [1.0, 0.0]
     """
     t0 = time.perf_counter()
+    max_iter = ActiveSetOptions(max_iter).max_iter
     op = Operator(A)
     b = op.check_b(b)
     M = op.dense("lawson_hanson")
@@ -111,49 +111,27 @@ def l1_min(A, b) -> Result:
     t0 = time.perf_counter()
     op = Operator(A)
     b = op.check_b(b)
-    M = op.dense("l1_min")
-    res = scipy.optimize.linprog(np.ones(op.shape[1]), A_eq=M, b_eq=b, bounds=(0, None),
-                                 method="highs")
-    if res.status == 0:
-        return _direct(op, b, np.maximum(res.x, 0.0), method="l1_min", status="converged",
-                       message=f"linear program solved by HiGHS in {res.nit} iterations",
-                       t0=t0)
+    x, msg, nit = min_l1(op.dense("l1_min"), b)
+    if x is not None:
+        return _direct(op, b, x, method="l1_min", status="converged",
+                       message=f"linear program solved by HiGHS in {nit} iterations", t0=t0)
     return _direct(op, b, np.zeros(op.shape[1]), method="l1_min", status="infeasible",
                    message="A x = b has no non-negative solution (noisy or overdetermined "
-                   f"problem), so there is no minimum-l1 reference: {res.message}", t0=t0)
+                   f"problem), so there is no minimum-l1 reference: {msg}", t0=t0)
 
 
-class _Projected(Iteration):
-    """Projected gradient ``x <- max(x - z / ||A||^2, 0)``, optionally FISTA with restart."""
-
-    def __init__(self, op, b, step, accelerated):
-        super().__init__(op, b, np.zeros(op.shape[1]))
-        self.eta = 1.0 / max(op.norm**2, 1e-300) if step is None else step
-        self.accelerated = accelerated
-        self.x_prev, self.t = self.x, 1.0
-
-    def step(self, k):
-        if not self.accelerated:
-            x_new = np.maximum(self.x - self.eta * self.z, 0.0)
-            f_new, r_new = self.objective_at(x_new)
-            self.accept(x_new, f_new, r_new)
-            return
-        t_new = (1 + np.sqrt(1 + 4 * self.t**2)) / 2
-        y = self.x + (self.t - 1) / t_new * (self.x - self.x_prev)
-        f_y, r_y = self.objective_at(y)
-        x_new = np.maximum(y - self.eta * self.op.rmatvec(r_y), 0.0)
-        f_new, r_new = self.objective_at(x_new)
-        if f_new > self.f:  # function-value restart: redo as a plain projected step
-            self.t, self.x_prev = 1.0, self.x
-            x_new = np.maximum(self.x - self.eta * self.z, 0.0)
-            f_new, r_new = self.objective_at(x_new)
-            t_new = 1.0
-        self.x_prev, self.t = self.x, t_new
-        self.accept(x_new, f_new, r_new)
+def _first_order(A, b, method: str, opts: FirstOrderOptions, policy_of) -> Result:
+    op = Operator(A)
+    b = op.check_b(b)
+    P0 = (np.ones if method == "multiplicative" else np.zeros)((1, op.shape[1]))
+    budget = Budget(opts.max_iter, opts.tol, opts.time_limit, opts.callback)
+    eta = 1.0 / max(op.norm**2, 1e-300) if opts.step is None else opts.step
+    return Run(op, b[None], Projected, P0, budget, method).run(policy_of(op, b, eta))[0]
 
 
 def projected_gradient(A, b, *, step: float | None = None, max_iter: int = 50_000,
-                       tol: float = 1e-6) -> Result:
+                       tol: float = 1e-8, time_limit: float | None = None,
+                       callback=None) -> Result:
     """Projected gradient descent with step ``1/||A||_2^2``, from x = 0.
 
     Parameters
@@ -164,7 +142,12 @@ def projected_gradient(A, b, *, step: float | None = None, max_iter: int = 50_00
         Default ``1 / ||A||_2^2`` (``||A||_2`` by power iteration for large A).
     max_iter : int
     tol : float
-        Stop when ``||min(x, grad f)||_inf <= tol * ||A^T b||_inf``.
+        Stop when the relative optimality residual (:func:`nnls_core.optimality`) is at
+        most ``tol``.
+    time_limit : float, optional
+        Seconds, then status "time_limit".
+    callback : callable, optional
+        ``callback(k, state)``; returning False stops with status "cancelled".
 
     Examples
     --------
@@ -173,14 +156,13 @@ def projected_gradient(A, b, *, step: float | None = None, max_iter: int = 50_00
     >>> r.x.tolist(), r.status
     ([1.0, 0.0], 'converged')
     """
-    op, b, max_iter, tol = _setup(A, b, max_iter, tol)
-    step = None if step is None else check_positive(step, "step")
-    return drive(_Projected(op, b, step, False), max_iter=max_iter, tol=tol,
-                 method="projected_gradient")
+    opts = FirstOrderOptions(step, max_iter, tol, time_limit, callback)
+    return _first_order(A, b, "projected_gradient", opts,
+                        lambda op, b, eta: _steps.Fixed(eta))
 
 
 def fista(A, b, *, step: float | None = None, max_iter: int = 50_000,
-          tol: float = 1e-6) -> Result:
+          tol: float = 1e-8, time_limit: float | None = None, callback=None) -> Result:
     """Accelerated projected gradient (FISTA) with function-value restart, from x = 0.
 
     Same parameters as :func:`projected_gradient`; the objective never increases.
@@ -191,31 +173,13 @@ def fista(A, b, *, step: float | None = None, max_iter: int = 50_000,
     >>> fista(np.eye(2), [1.0, -1.0]).x.tolist()
     [1.0, 0.0]
     """
-    op, b, max_iter, tol = _setup(A, b, max_iter, tol)
-    step = None if step is None else check_positive(step, "step")
-    return drive(_Projected(op, b, step, True), max_iter=max_iter, tol=tol, method="fista")
+    opts = FirstOrderOptions(step, max_iter, tol, time_limit, callback)
+    return _first_order(A, b, "fista", opts,
+                        lambda op, b, eta: _steps.Momentum(_steps.Fixed(eta), "fista"))
 
 
-class _Multiplicative(Iteration):
-    """Sha-Saul-Lee multiplicative updates on Q = A^T A, c = -A^T b (any sign of A)."""
-
-    def __init__(self, op, b, M):
-        Q = M.T @ M
-        self.Qp, self.Qm = np.maximum(Q, 0.0), np.maximum(-Q, 0.0)
-        self.c = -(M.T @ b)
-        super().__init__(op, b, np.ones(op.shape[1]))
-
-    def step(self, k):
-        x, c = self.x, self.c
-        qp = np.maximum(self.Qp @ x, 1e-300)
-        x_new = x * (-c + np.sqrt(c * c + 4 * qp * (self.Qm @ x))) / (2 * qp)
-        f_new, r_new = self.objective_at(x_new)
-        if np.array_equal(x_new, x):
-            raise Stalled("multiplicative update reached a fixed point")
-        self.accept(x_new, f_new, r_new)
-
-
-def multiplicative(A, b, *, max_iter: int = 50_000, tol: float = 1e-6) -> Result:
+def multiplicative(A, b, *, max_iter: int = 50_000, tol: float = 1e-8,
+                   time_limit: float | None = None, callback=None) -> Result:
     """Multiplicative updates for NNLS (Sha, Saul, Lee), valid for any sign of A.
 
     With ``Q = A^T A``, ``c = -A^T b``, ``Q+ = max(Q, 0)``, ``Q- = max(-Q, 0)``:
@@ -229,7 +193,6 @@ def multiplicative(A, b, *, max_iter: int = 50_000, tol: float = 1e-6) -> Result
     >>> bool(abs(r.x[0] - 1) < 1e-6 and r.x[1] < 1e-6)
     True
     """
-    op, b, max_iter, tol = _setup(A, b, max_iter, tol)
-    M = op.dense("multiplicative")
-    return drive(_Multiplicative(op, b, M), max_iter=max_iter, tol=tol,
-                 method="multiplicative")
+    opts = FirstOrderOptions(None, max_iter, tol, time_limit, callback)
+    return _first_order(A, b, "multiplicative", opts, lambda op, b, eta: _steps.Multiplicative(
+        op.dense("multiplicative"), b))

@@ -1,98 +1,248 @@
-"""The loop every iterative solver shares: stopping, divergence, logging."""
+"""One loop for B rows: stopping test, divergence, budgets, callback, history.
+
+Every iterative solver of the library (the Hadamard method in all its modes, projected
+gradient, FISTA, multiplicative updates) is a geometry (:mod:`._reparam`) plus a step
+policy (:mod:`._steps`) run by :class:`Run`. A single run is the batch of one.
+"""
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._operator import Operator, kkt_residual
+from ._operator import Operator
+from ._reparam import optimality
+from .references import solution_scale
 from .result import Recorder, Result
 
 #: An objective this many times the initial one counts as divergence.
 BLOWUP = 1e8
 
 
-class Diverged(Exception):
-    """Raised by a step that would leave the domain or blow up; the state is unchanged."""
+@dataclass(frozen=True)
+class State:
+    """What a callback sees: ``callback(k, state) -> bool`` (False stops the run).
 
-
-class Stalled(Exception):
-    """Raised when no decrease is possible any more (floating-point floor)."""
-
-
-class Iteration:
-    """State of an iterative method: the iterate ``x``, residual ``r = A x - b``,
-    gradient ``z = A^T r`` and objective ``f``. Subclasses implement :meth:`step`."""
-
-    def __init__(self, op: Operator, b: np.ndarray, x0: np.ndarray) -> None:
-        self.op, self.b = op, b
-        self.set_x(x0)
-        self.f0 = self.f
-
-    def set_x(self, x: np.ndarray) -> None:
-        """Make ``x`` the iterate and update r, f and z (two products with A)."""
-        self.x = x
-        self.r = self.op.matvec(x) - self.b
-        self.f = 0.5 * float(self.r @ self.r)
-        self.z = self.op.rmatvec(self.r)
-
-    def objective_at(self, x: np.ndarray) -> tuple[float, np.ndarray]:
-        """``(f(x), A x - b)`` at a trial point (one product with A)."""
-        r = self.op.matvec(x) - self.b
-        return 0.5 * float(r @ r), r
-
-    def accept(self, x: np.ndarray, f: float, r: np.ndarray) -> None:
-        """Move to a trial point whose objective and residual are known (one product)."""
-        self.x, self.f, self.r = x, f, r
-        self.z = self.op.rmatvec(r)
-
-    def blown_up(self, f: float) -> bool:
-        """True if a trial objective is non-finite or has exploded."""
-        return not math.isfinite(f) or f > BLOWUP * max(self.f0, 1e-300)
-
-    def residual(self) -> float:
-        """The stopping measure (the NNLS KKT residual unless overridden)."""
-        return kkt_residual(self.x, self.z)
-
-    def step(self, k: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-
-def drive(it: Iteration, *, max_iter: int, tol: float, method: str) -> Result:
-    """Run ``it`` until ``residual <= tol * ||A^T b||_inf``, divergence or ``max_iter``.
-
-    The returned ``x`` is always the last good iterate, so it never holds NaN.
+    Attributes
+    ----------
+    k : int
+        Iterations done.
+    x : ndarray
+        The current iterate: shape (n,) for a single run, (B, n) for the active rows of a
+        batch.
+    objective : float or ndarray
+        ``1/2 ||A x - b||^2`` (per active row for a batch).
+    residual : float or ndarray
+        The relative optimality residual of the stopping test.
+    rows : ndarray of int
+        Which runs of the batch are still active.
+    elapsed : float
+        Seconds since the start.
     """
-    rec = Recorder(it.x.shape[0], max_iter)
-    scale = max(float(np.max(np.abs(it.op.rmatvec(it.b)))), np.finfo(float).tiny)
-    threshold = tol * scale
-    rec.record(0, it.x, it.f, it.z)
-    status, message, k = "max_iter", "", 0
-    if it.residual() <= threshold:
-        status = "converged"
-    while status == "max_iter" and k < max_iter:
-        try:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                it.step(k)  # overflow in a trial step is detected and reported, not warned
-        except Diverged as exc:
-            status, message = "diverged", str(exc)
-            break
-        except Stalled as exc:
-            status, message = "converged", str(exc)
-            break
-        k += 1
-        rec.record(k, it.x, it.f, it.z)
-        if it.residual() <= threshold:
-            status = "converged"
-    if status == "converged" and not message:
-        message = f"optimality residual <= tol * ||A^T b||_inf after {k} iterations"
-    elif status == "max_iter":
-        message = (f"stopped at max_iter = {max_iter} with optimality residual "
-                   f"{it.residual():.3g} (target {threshold:.3g})")
-    history = rec.history(k, it.x, it.z)
-    return Result(
-        x=it.x.copy(), objective=it.f, rnorm=float(np.sqrt(2 * it.f)), n_iter=k,
-        status=status, message=message, time_s=rec.elapsed(), method=method,
-        history=history,
-    )
+
+    k: int
+    x: np.ndarray
+    objective: float | np.ndarray
+    residual: float | np.ndarray
+    rows: np.ndarray
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The stopping rule and limits shared by every iterative solver."""
+
+    max_iter: int
+    tol: float
+    time_limit: float | None = None
+    callback: Callable[[int, State], bool] | None = None
+    record: bool = True
+
+
+class Run:
+    """The state of B rows run together: ``P`` (the solver's variable), ``X`` (the
+    iterate), ``R = A X - b``, ``f`` (objective), ``Z = A^T R``, ``G`` (the direction).
+
+    Step policies move rows with :meth:`accept` and end rows with :meth:`stop`; their own
+    per-row arrays live in :attr:`vars` so that finished rows are dropped everywhere.
+    """
+
+    def __init__(self, op: Operator, b: np.ndarray, geo, P0: np.ndarray, budget: Budget,
+                 method: str) -> None:
+        self.op, self.geo, self.budget, self.method = op, geo, budget, method
+        B, n = P0.shape
+        self.B = B
+        self.b = np.ascontiguousarray(np.broadcast_to(b, (B, op.shape[0])))
+        self.idx = np.arange(B)
+        self.vars: dict[str, np.ndarray] = {}
+        self.rec = Recorder(B, n, budget.max_iter, budget.record)
+        self.out: list[Result | None] = [None] * B
+        self.P = P0
+        self.X = geo.to_x(P0)
+        self.f, self.R = self.objective(self.X)
+        self.Z = op.rmatmat(self.R)
+        self.G = geo.direction(self.P, self.Z)
+        self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
+        self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
+        self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
+        self.f0 = self.f.copy()
+        self.limit = BLOWUP * np.maximum(self.f0, 1e-300)
+        self._stopped: list[tuple[np.ndarray, str, list[str]]] = []
+        self.tol = budget.tol
+
+    # products ------------------------------------------------------------------------
+    def objective(self, X: np.ndarray, rows=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(f, R)`` at trial iterates ``X`` of all rows or of the given rows."""
+        op = self.op if rows is None else self.op.take(rows)
+        b = self.b if rows is None else self.b[rows]
+        with np.errstate(over="ignore", invalid="ignore"):
+            R = op.matmat(X) - b
+            f = 0.5 * np.einsum("ij,ij->i", R, R)
+        return f, R
+
+    def gradient(self, R: np.ndarray, rows=None) -> np.ndarray:
+        op = self.op if rows is None else self.op.take(rows)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return op.rmatmat(R)
+
+    def solution_scale(self, row: int) -> float:
+        """Largest entry of an NNLS solution of the row's problem (computed on demand;
+        the cheap estimate for stacks and LinearOperators)."""
+        if self.op.kind == "stack":
+            return float(self.x_scale[row])
+        return solution_scale(self.op._A, self.b[row])
+
+    def residual(self, X=None, Z=None) -> np.ndarray:
+        """The stopping measure of the active rows (see :func:`nnls_core.optimality`)."""
+        return optimality(self.X if X is None else X, self.Z if Z is None else Z,
+                          self.norm2, self.x_scale, self.geo.plain)
+
+    # moves ----------------------------------------------------------------------------
+    def accept(self, rows, P, X, R, f) -> None:
+        """Move the given rows (None: all) to trial points whose ``R`` and ``f`` are known."""
+        if rows is None:
+            self.P, self.X, self.R, self.f = P, X, R, f
+            self.Z = self.gradient(R)
+            self.G = self.geo.direction(P, self.Z)
+            return
+        if not len(rows):
+            return
+        self.P[rows], self.X[rows], self.R[rows], self.f[rows] = P, X, R, f
+        Z = self.gradient(R, rows)
+        self.Z[rows] = Z
+        self.G[rows] = self.geo.direction(P, Z, rows=rows)
+
+    def stop(self, rows: np.ndarray, status: str, messages: list[str]) -> None:
+        """End the given rows (local indices) with ``status``; their state is kept."""
+        if len(rows):
+            self._stopped.append((np.asarray(rows), status, messages))
+
+    # the loop -------------------------------------------------------------------------
+    def run(self, policy) -> list[Result]:
+        """Iterate ``policy.step`` until every row has stopped; one Result per row."""
+        budget = self.budget
+        policy.bind(self)
+        self._log(0)
+        res = self.residual()
+        self._end(np.flatnonzero(res <= self.tol), 0, "converged", res)
+        k = 0
+        t_end = math.inf if budget.time_limit is None else self.rec.t0 + budget.time_limit
+        while self.idx.size:
+            if k >= budget.max_iter:
+                self._end(np.arange(self.idx.size), k, "max_iter", self.residual())
+                break
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore",
+                             under="ignore"):
+                policy.step(self, k)
+            if self._stopped:
+                res = self.residual()
+                for rows, status, msgs in self._stopped:
+                    self._end(rows, k, status, res, msgs)
+                self._stopped = []
+                if not self.idx.size:
+                    break
+            k += 1
+            self._log(k)
+            res = self.residual()
+            self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
+            if not self.idx.size:
+                break
+            if time.perf_counter() > t_end:
+                self._end(np.arange(self.idx.size), k, "time_limit", self.residual())
+            elif budget.callback is not None:
+                single = self.B == 1
+                st = State(k, self.X[0] if single else self.X,
+                           float(self.f[0]) if single else self.f,
+                           float(res[0]) if single else res, self.idx.copy(),
+                           self.rec.elapsed())
+                if budget.callback(k, st) is False:
+                    self._end(np.arange(self.idx.size), k, "cancelled", res)
+        return self.out
+
+    def _log(self, k: int) -> None:
+        self.rec.objective(k, self.idx, self.f)
+        if self.rec.wants(k):
+            res = self.residual()
+            for j, run in enumerate(self.idx):
+                self.rec.iterate(k, run, self.X[j], res[j])
+
+    def _end(self, rows: np.ndarray, k: int, status: str, res: np.ndarray,
+             messages: list[str] | None = None) -> None:
+        """Write the Results of the given active rows and drop them from the batch."""
+        if not len(rows):
+            return
+        rows = np.unique(rows)
+        t = self.rec.elapsed()
+        for j, r in enumerate(rows):
+            run = self.idx[r]
+            if self.out[run] is not None:
+                continue
+            self.rec.iterate(k, run, self.X[r], res[r])
+            f = float(self.f[r])
+            msg = self._message(status, k, float(res[r]), t,
+                                None if messages is None else messages[j])
+            self.out[run] = Result(
+                x=self.X[r].copy(), objective=f, rnorm=math.sqrt(2 * f), n_iter=k,
+                status=status, message=msg, time_s=t, method=self.method,
+                history=self.rec.history(run, k, f))
+        keep = np.ones(self.idx.size, dtype=bool)
+        keep[rows] = False
+        self._keep(keep)
+
+    def _message(self, status: str, k: int, res: float, t: float, detail: str | None) -> str:
+        where = f"optimality residual {res:.3g} (tolerance {self.tol:.3g})"
+        if status == "converged":
+            return f"converged after {k} iterations: {where}"
+        if status == "max_iter":
+            return f"not converged: stopped at max_iter = {k} with {where}"
+        if status == "time_limit":
+            return (f"not converged: stopped by the time limit of "
+                    f"{self.budget.time_limit:g} s after {k} iterations ({t:.2f} s) with "
+                    f"{where}")
+        if status == "cancelled":
+            return f"cancelled by the callback after {k} iterations with {where}"
+        if status == "stalled":
+            return f"stalled at iteration {k}: {detail}; {where}"
+        return str(detail)
+
+    def _keep(self, keep: np.ndarray) -> None:
+        if keep.all():
+            return
+        rows = np.flatnonzero(keep)
+        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "f0",
+                     "limit"):
+            setattr(self, name, getattr(self, name)[rows])
+        for name, arr in self.vars.items():
+            self.vars[name] = arr[rows]
+        self.op = self.op.take(rows)
+        self.geo.keep(rows)
+
+
+def run_single(op: Operator, b: np.ndarray, geo, P0: np.ndarray, policy, budget: Budget,
+               method: str) -> Result:
+    """Run one row and return its Result."""
+    return Run(op, b, geo, P0, budget, method).run(policy)[0]

@@ -1,4 +1,7 @@
-"""One wrapper for the three kinds of A the first-order methods accept."""
+"""One wrapper for every kind of A: dense, sparse, LinearOperator, or a stack of problems.
+
+Products act on a leading batch axis: ``matmat(X)`` maps ``(B, n)`` to ``(B, m)``.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,14 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_magnitude
+
+#: Dense A up to this many rows or columns gets its exact ||A||_2 from an SVD.
+_EXACT_NORM = 100
 
 
-def spectral_norm(matvec, rmatvec, n: int, *, tol: float = 1e-10, max_iter: int = 1000) -> float:
-    """Largest singular value of an operator by power iteration on A^T A.
+def power_norm(matvec, rmatvec, n: int, *, tol: float = 1e-10, max_iter: int = 1000) -> float:
+    """Largest singular value of an operator by power iteration on ``A^T A``.
 
     Parameters
     ----------
@@ -27,6 +33,13 @@ def spectral_norm(matvec, rmatvec, n: int, *, tol: float = 1e-10, max_iter: int 
     -------
     float
         ``||A||_2`` (0.0 for a zero operator).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.diag([3.0, 1.0])
+    >>> round(power_norm(A.__matmul__, A.T.__matmul__, 2), 8)
+    3.0
     """
     v = np.random.default_rng(0).standard_normal(n)
     v /= np.linalg.norm(v)
@@ -45,69 +58,126 @@ def spectral_norm(matvec, rmatvec, n: int, *, tol: float = 1e-10, max_iter: int 
 
 
 class Operator:
-    """A dense array, a scipy.sparse matrix or a LinearOperator, seen as ``matvec``/``rmatvec``.
+    """A dense array, a scipy.sparse matrix, a LinearOperator, or a stack ``(B, m, n)``
+    of dense problems, seen through batched products.
 
     Parameters
     ----------
     A : array_like, scipy.sparse matrix or scipy.sparse.linalg.LinearOperator
-        The m x n matrix.
+        The m x n matrix, or ``(B, m, n)`` when ``stack`` is true.
+    stack : bool
+        Accept a 3-D array of independent problems.
     """
 
-    def __init__(self, A) -> None:
+    def __init__(self, A, *, stack: bool = False) -> None:
         self.kind: str
         if isinstance(A, LinearOperator):
-            self.kind = "operator"
-            self._A = A
-            self.matvec = lambda x: np.asarray(A.matvec(x), dtype=np.float64).ravel()
-            self.rmatvec = lambda r: np.asarray(A.rmatvec(r), dtype=np.float64).ravel()
+            if np.dtype(A.dtype).kind == "c":
+                raise ValueError("A must be real; the LinearOperator has a complex dtype")
+            self.kind, self._A = "operator", A
         elif sp.issparse(A):
-            self.kind = "sparse"
+            if np.iscomplexobj(A.data if hasattr(A, "data") else A):
+                raise ValueError("A must be real, got a complex sparse matrix")
             M = sp.csr_array(A, dtype=np.float64)
             if M.ndim != 2 or 0 in M.shape:
                 raise ValueError(f"A must be a non-empty 2-D matrix, got shape {M.shape}")
             if not np.all(np.isfinite(M.data)):
                 raise ValueError("A contains non-finite values (NaN or Inf)")
-            MT = M.T.tocsr()
-            self._A = M
-            self.matvec = M.__matmul__
-            self.rmatvec = MT.__matmul__
+            check_magnitude(M.data, "A")
+            self.kind, self._A, self._AT = "sparse", M, M.T.tocsr()
         else:
-            self.kind = "dense"
-            M = np.ascontiguousarray(as_float_array(A, "A", 2))
-            MT = M.T
+            M = np.ascontiguousarray(as_float_array(A, "A", (2, 3) if stack else 2))
+            check_magnitude(M, "A")
+            self.kind = "stack" if M.ndim == 3 else "dense"
             self._A = M
-            self.matvec = M.__matmul__
-            self.rmatvec = MT.__matmul__
-        self.shape: tuple[int, int] = tuple(int(s) for s in self._A.shape)
-        if len(self.shape) != 2 or min(self.shape) == 0:
-            raise ValueError(f"A must be a non-empty 2-D operator, got shape {self.shape}")
-        self._norm: float | None = None
+            self._AT = None if M.ndim == 3 else np.ascontiguousarray(M.T)
+        self.shape: tuple[int, int] = tuple(int(s) for s in self._A.shape[-2:])
+        if len(self._A.shape) not in (2, 3) or min(self.shape) == 0:
+            raise ValueError(f"A must be a non-empty 2-D operator, got shape {self._A.shape}")
+        self._norm: np.ndarray | float | None = None
 
     @property
-    def norm(self) -> float:
-        """``||A||_2``, computed once (exactly for small dense A, else power iteration)."""
+    def batch(self) -> int | None:
+        """Number of stacked problems, or None for one shared A."""
+        return self._A.shape[0] if self.kind == "stack" else None
+
+    # products ---------------------------------------------------------------------------
+    def matmat(self, X: np.ndarray) -> np.ndarray:
+        """``A x`` for every row ``x`` of ``X`` (shape (B, n) -> (B, m))."""
+        if self.kind == "dense":
+            return (self._A @ X[0])[None] if X.shape[0] == 1 else X @ self._AT
+        if self.kind == "stack":
+            return np.matmul(self._A, X[:, :, None])[:, :, 0]
+        if self.kind == "sparse":
+            return (self._A @ X.T).T
+        return np.stack([self._apply(self._A.matvec, x, self.shape[0], "matvec") for x in X])
+
+    def rmatmat(self, R: np.ndarray) -> np.ndarray:
+        """``A^T r`` for every row ``r`` of ``R`` (shape (B, m) -> (B, n))."""
+        if self.kind == "dense":
+            return (self._AT @ R[0])[None] if R.shape[0] == 1 else R @ self._A
+        if self.kind == "stack":
+            return np.matmul(R[:, None, :], self._A)[:, 0, :]
+        if self.kind == "sparse":
+            return (self._AT @ R.T).T
+        return np.stack([self._apply(self._A.rmatvec, r, self.shape[1], "rmatvec") for r in R])
+
+    @staticmethod
+    def _apply(fn, v: np.ndarray, size: int, name: str) -> np.ndarray:
+        """Call a LinearOperator and check what it returns: real, finite, of the right size."""
+        out = np.asarray(fn(v))
+        if np.iscomplexobj(out):
+            raise ValueError(f"the LinearOperator's {name} returned complex values")
+        out = out.astype(np.float64, copy=False).ravel()
+        if out.shape != (size,):
+            raise ValueError(f"the LinearOperator's {name} returned shape {out.shape}, "
+                             f"expected ({size},)")
+        if np.isfinite(v).all() and not np.isfinite(out).all():
+            raise ValueError(f"the LinearOperator's {name} returned NaN or Inf for a "
+                             "finite input")
+        return out
+
+    def take(self, rows: np.ndarray) -> "Operator":
+        """The operator of the given stacked problems (itself for a shared A)."""
+        if self.kind != "stack":
+            return self
+        out = object.__new__(Operator)
+        out.kind, out._A, out._AT, out.shape = "stack", self._A[rows], None, self.shape
+        out._norm = None if self._norm is None else self._norm[rows]
+        return out
+
+    # norms ------------------------------------------------------------------------------
+    @property
+    def norm(self):
+        """``||A||_2``, computed once: a float, or an array (B,) for a stack.
+
+        Exact (SVD) for small dense A, ARPACK on ``A^T A`` otherwise (power iteration as
+        a fallback).
+        """
         if self._norm is None:
-            if self.kind == "dense" and min(self.shape) <= 100:
+            if self.kind == "stack":
+                self._norm = np.linalg.norm(self._A, 2, axis=(1, 2))
+            elif self.kind == "dense" and min(self.shape) <= _EXACT_NORM:
                 self._norm = float(np.linalg.norm(self._A, 2))
             else:
                 self._norm = self._lanczos_norm()
         return self._norm
 
     def _lanczos_norm(self) -> float:
-        """``||A||_2`` by ARPACK on A^T A (tens of products; power iteration as fallback)."""
         n = self.shape[1]
-        ata = LinearOperator((n, n), matvec=lambda v: self.rmatvec(self.matvec(v)),
-                             dtype=np.float64)
+        mv = lambda v: self.matmat(v[None])[0]  # noqa: E731
+        rmv = lambda r: self.rmatmat(r[None])[0]  # noqa: E731
+        ata = LinearOperator((n, n), matvec=lambda v: rmv(mv(v)), dtype=np.float64)
         try:
             lam = eigsh(ata, k=1, which="LM", tol=1e-6, return_eigenvectors=False,
                         v0=np.ones(n))
             return float(np.sqrt(max(lam[0], 0.0)))
         except Exception:  # ARPACK no-convergence, n too small for it, ...
-            return spectral_norm(self.matvec, self.rmatvec, n)
+            return power_norm(mv, rmv, n)
 
     def dense(self, method: str) -> np.ndarray:
         """The explicit matrix; a LinearOperator raises a ValueError naming ``method``."""
-        if self.kind == "dense":
+        if self.kind in ("dense", "stack"):
             return self._A
         if self.kind == "sparse":
             return self._A.toarray()
@@ -116,18 +186,34 @@ class Operator:
             "only by the first-order methods (hadamard, projected_gradient, fista)"
         )
 
-    def check_b(self, b) -> np.ndarray:
-        """Validate ``b`` against the shape of A."""
-        b = as_float_array(b, "b", 1)
-        if b.shape[0] != self.shape[0]:
+    def check_b(self, b, *, batch: bool = False) -> np.ndarray:
+        """Validate ``b`` against A: shape (m,) or (m, 1); with ``batch``, also (B, m)."""
+        b = as_float_array(b, "b", (1, 2))
+        m = self.shape[0]
+        if b.ndim == 2 and b.shape == (m, 1) and not (batch and m == 1):
+            b = b[:, 0]
+        if b.ndim == 2 and not batch:
+            raise ValueError(f"b must be a vector of length {m}, got shape {b.shape}")
+        if b.shape[-1] != m:
             raise ValueError(
-                f"b has length {b.shape[0]} but A has {self.shape[0]} rows (A is "
+                f"b has length {b.shape[-1]} but A has {m} rows (A is "
                 f"{self.shape[0]} x {self.shape[1]})"
             )
+        check_magnitude(b, "b", allow_zero=True)
         return b
 
 
 def kkt_residual(x: np.ndarray, grad: np.ndarray) -> float:
-    """NNLS optimality residual ``||min(x, grad f(x))||_inf`` (0 exactly at a solution)."""
+    """Raw NNLS KKT residual ``||min(x, grad f(x))||_inf`` (0 exactly at a solution).
+
+    Its units mix those of x and of the gradient; the stopping test uses the scale-free
+    :func:`nnls_core.optimality` instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kkt_residual(np.array([1.0, 0.0]), np.array([0.0, 2.0]))
+    0.0
+    """
     m = np.minimum(x, grad)
     return float(max(m.max(), -m.min()))

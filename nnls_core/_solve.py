@@ -5,8 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from ._baselines import fista, l1_min, lawson_hanson, lstsq, multiplicative, projected_gradient
-from ._hadamard import hadamard
+from ._hadamard import hadamard, hadamard_with
+from .options import (ActiveSetOptions, FirstOrderOptions, HadamardOptions, NoOptions,
+                      make)
 from .result import Result
+
+#: The options type of each method.
+OPTIONS = {
+    "hadamard": HadamardOptions,
+    "lawson_hanson": ActiveSetOptions,
+    "projected_gradient": FirstOrderOptions,
+    "fista": FirstOrderOptions,
+    "multiplicative": FirstOrderOptions,
+    "lstsq": NoOptions,
+    "l1_min": NoOptions,
+}
 
 METHODS = {
     "hadamard": hadamard,
@@ -32,7 +45,8 @@ def solve(A, b, method: str = "hadamard", **options: Any) -> Result:
         "projected_gradient", "fista", "multiplicative", "lstsq" (unconstrained,
         for contrast), "l1_min" (minimum-l1 non-negative solution of A x = b).
     **options
-        Passed to the method's function (see :func:`nnls_core.hadamard`, ...).
+        The method's options (see :func:`nnls_core.hadamard`, ...), validated by its
+        options type (:mod:`nnls_core.options`).
 
     Returns
     -------
@@ -55,12 +69,10 @@ def solve(A, b, method: str = "hadamard", **options: Any) -> Result:
         fn = METHODS[method]
     except (KeyError, TypeError):
         raise ValueError(f"unknown method {method!r}; choose one of {sorted(METHODS)}") from None
-    import inspect
-
-    accepted = [n for n, p in inspect.signature(fn).parameters.items()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValueError(f"method {method!r} does not take option(s) {unknown}; "
-                         f"it takes {accepted}")
-    return fn(A, b, **options)
+    if method == "multiplicative" and "step" in options:
+        raise ValueError("method 'multiplicative' does not take option(s) ['step']; "
+                         "it takes ['max_iter', 'tol', 'time_limit', 'callback']")
+    opts = make(OPTIONS[method], options, method)
+    if method == "hadamard":
+        return hadamard_with(A, b, opts)
+    return fn(A, b, **{k: getattr(opts, k) for k in options})

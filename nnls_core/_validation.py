@@ -59,9 +59,11 @@ def as_float_array(value, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
 
 def check_positive(value: float, name: str, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a float, checking it is finite and positive."""
+    if isinstance(value, (complex, np.complexfloating)):
+        raise ValueError(f"{name} must be real, got {value!r}")
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         rel = ">= 0" if allow_zero else "> 0"
@@ -79,3 +81,52 @@ def check_int(value, name: str, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+#: The largest entry of A (and of b, unless b = 0) must lie in this range of magnitudes:
+#: beyond it the products and objective of a run could overflow or underflow.
+MAGNITUDE_RANGE = (1e-100, 1e100)
+
+
+def check_magnitude(arr, name: str, *, allow_zero: bool = False) -> None:
+    """Refuse an array whose largest magnitude is zero or outside ``MAGNITUDE_RANGE``.
+
+    Raises
+    ------
+    ValueError
+        Naming the value and how to rescale.
+
+    Examples
+    --------
+    >>> check_magnitude(np.array([1e300]), "A")
+    Traceback (most recent call last):
+    ...
+    ValueError: A has an entry of magnitude 1e+300; the largest entry must lie between 1e-100 and 1e+100: rescale A (x scales inversely)
+    """
+    top = float(np.max(np.abs(arr))) if np.size(arr) else 0.0
+    if top == 0.0:
+        if allow_zero:
+            return
+        raise ValueError(f"{name} is all zeros: every x >= 0 fits equally well")
+    lo, hi = MAGNITUDE_RANGE
+    if not lo <= top <= hi:
+        how = "x scales inversely" if name == "A" else "x scales with it"
+        raise ValueError(f"{name} has an entry of magnitude {top:.3g}; the largest entry "
+                         f"must lie between {lo:.0e} and {hi:.0e}: rescale {name} ({how})")
+
+
+def check_range(value, name: str, lo: float, hi: float) -> float:
+    """Return ``value`` as a float in the closed interval ``[lo, hi]``.
+
+    Examples
+    --------
+    >>> check_range(2, "L", 1, 100)
+    2.0
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not (np.isfinite(v) and lo <= v <= hi):
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+    return v

@@ -20,7 +20,7 @@ def test_history_memory_is_bounded_on_a_long_run():
     assert h.iterations[0] == 0 and h.iterations[-1] == r.n_iter
     assert h.nbytes < 50e6
     assert h.nbytes == sum(a.nbytes for a in (h.objective, h.iterations, h.x, h.kkt, h.l1,
-                                               h.time_s))
+                                               h.time_s, h.objective_iterations))
     np.testing.assert_array_equal(h.x[-1], r.x)
 
 
@@ -41,7 +41,10 @@ def test_history_rows_are_consistent_with_the_iterates(method, kw):
     for k, x, kk, l1 in zip(its, h.x, h.kkt, h.l1):
         res = p.A @ x - p.b
         assert h.objective[k] == pytest.approx(0.5 * res @ res, rel=1e-9, abs=1e-15)
-        assert kk == pytest.approx(np.abs(np.minimum(x, p.A.T @ res)).max(), rel=1e-9, abs=1e-15)
+        N = np.linalg.norm(p.A, 2) ** 2  # the scale-free residual, written out independently
+        scale = max(np.abs(x).max(), np.abs(p.A.T @ p.b).max() / N)
+        expect = np.abs(np.minimum(x, p.A.T @ res / N)).max() / scale
+        assert kk == pytest.approx(expect, rel=1e-9, abs=1e-15)
         assert l1 == pytest.approx(np.abs(x).sum(), rel=1e-12)
     assert np.all(np.diff(h.time_s) >= 0)
     assert r.objective == h.objective[-1] and r.kkt == h.kkt[-1]
@@ -88,3 +91,28 @@ def test_default_schedule_bound(max_iter):
     s = checkpoint_schedule(max_iter)
     assert len(s) <= MAX_CHECKPOINTS == 1000
     assert s[0] == 0 and s[-1] == max_iter
+
+
+def test_history_is_bounded_in_bytes_whatever_max_iter_and_n():
+    """max_iter = 10**12 allocates nothing up front; a huge n keeps fewer checkpoints."""
+    p = nc.gaussian_problem(5, 400_000, seed=0)
+    r = nc.hadamard(p.A, p.b, step=1e-12, tol=0, max_iter=10**12, time_limit=1.0)
+    assert r.status == "time_limit" and "time limit" in r.message
+    h = r.history
+    assert h.x.nbytes <= nc.result.X_BUDGET + 8 * p.A.shape[1]
+    assert h.iterations[-1] == r.n_iter and h.objective_iterations[-1] == r.n_iter
+    assert h.nbytes < 12 * 2**20
+
+
+def test_objective_log_is_thinned_past_its_budget():
+    p = nc.gaussian_problem(3, 4, seed=0)
+    n_iter = nc.result.MAX_OBJECTIVES * 2 + 7
+    r = nc.hadamard(p.A, p.b, step=1e-14, tol=0, max_iter=n_iter)
+    h = r.history
+    assert r.n_iter == n_iter and len(h.objective) <= nc.result.MAX_OBJECTIVES + 1
+    its = h.objective_iterations
+    assert its[0] == 0 and its[-1] == n_iter and np.all(np.diff(its) > 0)
+    k = int(its[len(its) // 2])
+    x = h.x[0]  # the objective at a logged iteration is the objective of that iterate
+    assert h.objective[0] == pytest.approx(0.5 * np.sum((p.A @ x - p.b) ** 2), rel=1e-12)
+    assert k % 4 == 0

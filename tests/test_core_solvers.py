@@ -16,7 +16,11 @@ def f(A, b, x):
 
 
 def kkt(A, b, x):
-    return float(np.max(np.abs(np.minimum(x, A.T @ (A @ x - b)))))
+    """The scale-free optimality residual of the stopping test, written out here."""
+    N = np.linalg.norm(A, 2) ** 2
+    num = np.max(np.abs(np.minimum(x, A.T @ (A @ x - b) / N)))
+    den = max(np.abs(x).max(), np.abs(A.T @ b).max() / N)
+    return float(num / den) if den > 0 else 0.0
 
 
 def ref(A, b):
@@ -63,7 +67,7 @@ def test_objective_matches_scipy_nnls(method, kw, seed):
     assert r.rnorm == pytest.approx(np.linalg.norm(p.A @ r.x - p.b), rel=1e-10)
     assert r.method == method
     # KKT residual, computed here, is near zero
-    assert kkt(p.A, p.b, r.x) <= 1e-4 * np.abs(p.A.T @ p.b).max()
+    assert kkt(p.A, p.b, r.x) <= 1e-4
     assert r.kkt == pytest.approx(kkt(p.A, p.b, r.x), rel=1e-6, abs=1e-14)
 
 
@@ -78,8 +82,7 @@ def test_converged_means_kkt_below_tolerance(method, kw):
     opts = {} if method == "lawson_hanson" else dict(tol=tol, max_iter=20000)
     r = nc.solve(p.A, p.b, method=method, **kw, **opts)
     assert r.status == "converged"
-    scale = np.abs(p.A.T @ p.b).max()
-    assert kkt(p.A, p.b, r.x) <= (tol if method != "lawson_hanson" else 1e-12) * scale * 1.0001
+    assert kkt(p.A, p.b, r.x) <= (tol if method != "lawson_hanson" else 1e-12) * 1.0001
     x_ref, _ = ref(p.A, p.b)
     np.testing.assert_array_equal(r.x > 1e-6, x_ref > 1e-6)  # same active set
 
@@ -219,7 +222,7 @@ def test_property_fista_kkt_and_objective(m, n, seed, scale):
     r = nc.fista(A, b, tol=1e-10, max_iter=20000)
     x_ref, f_ref = ref(A, b)
     assert r.status == "converged"
-    assert kkt(A, b, r.x) <= 1e-10 * np.abs(A.T @ b).max() * 1.0001
+    assert kkt(A, b, r.x) <= 1e-10 * 1.0001
     assert r.objective <= f_ref + 1e-7 * f(A, b, np.zeros(n))
 
 
@@ -235,10 +238,8 @@ def test_property_hadamard_kkt(m, n, seed, scale):
     x_ref, f_ref = ref(A, b)
     assert r.status == "converged", r.message
     assert np.all(r.x >= 0)
-    assert kkt(A, b, r.x) <= 1e-8 * np.abs(A.T @ b).max() * 1.0001
-    # a KKT residual of eps allows an objective excess of about n * eps * ||A^T b||_inf
-    eps = 1e-8 * np.abs(A.T @ b).max()
-    assert r.objective <= f_ref + 2 * n * eps * np.abs(A.T @ b).max() + 1e-12 * f_ref
+    assert kkt(A, b, r.x) <= 1e-8 * 1.0001
+    assert r.objective <= f_ref * (1 + 1e-6) + 1e-12 * f(A, b, np.zeros(n))
 
 
 @SETTINGS

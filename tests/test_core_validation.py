@@ -17,7 +17,7 @@ B = np.array([1.0, 0.5, -0.2, 2.0])
 @pytest.mark.parametrize("Abad, bbad, match", [
     (np.ones(3), np.ones(3), r"A must be 2-D, got shape \(3,\)"),
     (np.ones((2, 2, 2)), np.ones(2), r"A must be 2-D, got shape \(2, 2, 2\)"),
-    (A, np.ones((4, 1)), r"b must be 1-D, got shape \(4, 1\)"),
+    (A, np.ones((4, 2)), r"b must be a vector of length 4, got shape \(4, 2\)"),
     (A, np.ones(3), r"b has length 3 but A has 4 rows \(A is 4 x 3\)"),
     (np.where(np.eye(4, 3) > 0, np.nan, A), B,
      r"A contains 3 non-finite value\(s\) \(NaN or Inf\), first at index \(0, 0\)"),
@@ -54,10 +54,11 @@ def test_bool_and_int_inputs_are_accepted():
 
 
 @pytest.mark.parametrize("kw, match", [
-    (dict(L=0.5), r"L must be >= 1, got 0.5"),
-    (dict(L=0), r"L must be finite and > 0, got 0"),
-    (dict(L=-2), r"L must be finite and > 0, got -2"),
-    (dict(L=np.nan), r"L must be finite and > 0"),
+    (dict(L=0.5), r"L must be between 1 and 64, got 0.5"),
+    (dict(L=0), r"L must be between 1 and 64, got 0"),
+    (dict(L=-2), r"L must be between 1 and 64, got -2"),
+    (dict(L=np.nan), r"L must be between 1 and 64"),
+    (dict(L=1e300), r"L must be between 1 and 64"),
     (dict(L="two"), r"L must be a number, got 'two'"),
     (dict(alpha=0), r"alpha must be finite and > 0, got 0"),
     (dict(alpha=-1e-3), r"alpha must be finite and > 0, got -0.001"),

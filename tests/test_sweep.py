@@ -5,10 +5,11 @@ import pytest
 import scipy.optimize
 
 import nnls_core as nc
-from nnls_core.sweep import (
-    PT_METHODS, acceleration, decay_rates, grid, implicit_bias, perturbation_stability,
-    phase_transition, sweep,
+from nnls_core.experiments import (
+    PT_METHODS, acceleration, decay_rates, implicit_bias, perturbation_stability,
+    phase_transition,
 )
+from nnls_core.sweep import grid, sweep
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +79,8 @@ def test_progress_record_and_validation(e1):
     for a, b_ in zip(rs, full):
         np.testing.assert_array_equal(a.x, b_.x)
         assert a.history.objective[-1] == b_.history.objective[-1]
-    with pytest.raises(ValueError, match="fixed steps"):
-        sweep(e1.A, e1.b, step="auto")
+    with pytest.raises(ValueError, match="step kind"):
+        sweep(e1.A, e1.b, step=[0.1, "auto"])
     with pytest.raises(ValueError, match="different lengths"):
         sweep(e1.A, e1.b, alpha=[1e-2, 1e-1], L=[2, 3, 4])
     with pytest.raises(ValueError, match="decay"):

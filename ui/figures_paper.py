@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnls_core import Result
-from nnls_core.sweep import accel_time_step
+from nnls_core.experiments import accel_time_step
 from ui.figures import COLORS, LAYOUT, f32, log_indices
 
 FLOOR = 1e-16

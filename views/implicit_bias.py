@@ -4,7 +4,8 @@ import numpy as np
 import streamlit as st
 
 import nnls_core as nc
-from nnls_core.sweep import implicit_bias, sweep
+from nnls_core.experiments import implicit_bias
+from nnls_core.sweep import sweep
 from ui import figures_paper as F
 from ui import state
 from ui.common import citation, plot

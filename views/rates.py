@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import nnls_core as nc
-from nnls_core.sweep import acceleration, decay_rates
+from nnls_core.experiments import acceleration, decay_rates
 from ui import figures_paper as F
 from ui import state
 from ui.common import citation, plot

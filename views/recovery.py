@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from nnls_core.sweep import perturbation_stability, phase_transition
+from nnls_core.experiments import perturbation_stability, phase_transition
 from ui import figures_paper as F
 from ui import state
 from ui.common import citation, plot

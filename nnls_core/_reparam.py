@@ -1,0 +1,205 @@
+"""The math of the iterate's parametrization, on a leading batch axis of B rows.
+
+A *geometry* maps the solver's variable ``P`` (shape (B, n)) to the NNLS iterate ``X``
+and gives the descent direction from the gradient ``Z = A^T (A X - b)``:
+
+* :class:`Hadamard`: ``x = u^L`` (u-form: ``P = u``, ``G = L u^(L-1) (.) Z``; x-form:
+  ``P = x``, ``G = L^2 x^(2-2/L) (.) Z``), exponent L per row, ``u_0 = alpha``;
+* :class:`Projected`: ``P = x``, ``G = Z`` and a projection on ``x >= 0``, from 0.
+
+The stopping measure of every solver, :func:`optimality`, lives here too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def pow_(p: np.ndarray, e: float) -> np.ndarray:
+    """``p ** e`` with the common integer exponents done by multiplication (much faster).
+
+    Examples
+    --------
+    >>> pow_(np.array([2.0, 3.0]), 3).tolist()
+    [8.0, 27.0]
+    """
+    if e == 1:
+        return p
+    if e == 2:
+        return p * p
+    if e == 3:
+        return p * p * p
+    return p**e
+
+
+def optimality(X: np.ndarray, Z: np.ndarray, norm2: np.ndarray, x_scale: np.ndarray,
+               plain: np.ndarray | None = None) -> np.ndarray:
+    """Relative optimality residual of each row: the stopping measure of every solver.
+
+    ``||min(x, z / ||A||_2^2)||_inf / max(||x||_inf, ||A^T b||_inf / ||A||_2^2)``, where
+    ``z = A^T (A x - b)``. The numerator is the length of one projected-gradient step
+    with step ``1/||A||_2^2`` (it is zero exactly at an NNLS solution); numerator and
+    denominator are both in the units of x, so multiplying A, b or x by any constant
+    leaves it unchanged, and a tiny x with a large negative gradient cannot pass it.
+    Rows flagged ``plain`` (unconstrained gradient descent, L = 1) use ``||z||`` instead
+    of ``min(x, z)``.
+
+    Parameters
+    ----------
+    X, Z : ndarray, shape (B, n)
+        Iterates and gradients.
+    norm2 : ndarray, shape (B,) or float
+        ``||A||_2^2`` per row.
+    x_scale : ndarray, shape (B,) or float
+        ``||A^T b||_inf / ||A||_2^2`` per row: the size of a solution.
+    plain : ndarray of bool, shape (B,), optional
+
+    Returns
+    -------
+    ndarray, shape (B,)
+
+    Examples
+    --------
+    >>> X, Z = np.array([[1.0, 0.0]]), np.array([[0.0, 3.0]])
+    >>> optimality(X, Z, 1.0, 1.0).tolist()
+    [0.0]
+    >>> optimality(1e3 * X, 1e3 * 1e4 * Z, 1e4, 1e3).tolist()  # A x 100, b x 1e5
+    [0.0]
+    """
+    Zs = Z / np.reshape(norm2, (-1, 1))
+    res = np.abs(np.minimum(X, Zs)).max(axis=1)
+    if plain is not None and plain.any():
+        res[plain] = np.abs(Zs[plain]).max(axis=1)
+    scale = np.maximum(np.abs(X).max(axis=1), x_scale)
+    return np.divide(res, scale, out=np.zeros_like(res), where=scale > 0)
+
+
+class Hadamard:
+    """``x = u^L`` with a per-row exponent L, in the u-form or the x-form.
+
+    Parameters
+    ----------
+    L : ndarray, shape (B,)
+        Exponents (>= 1; 1 is plain unconstrained gradient descent).
+    form : {"u", "x"}
+    """
+
+    def __init__(self, L: np.ndarray, form: str) -> None:
+        self.form = form
+        self.L = np.asarray(L, dtype=float)
+        self._group()
+
+    def _group(self) -> None:
+        """Rows grouped by exponent so that pow_ takes its fast paths."""
+        Ls = self.L
+        if Ls.size and np.all(Ls == Ls[0]):
+            self.groups = [(float(Ls[0]), slice(None))]
+        else:
+            self.groups = [(float(v), np.flatnonzero(Ls == v)) for v in np.unique(Ls)]
+        self.plain = Ls == 1
+
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only the given rows."""
+        self.L = self.L[rows]
+        self._group()
+
+    def _per_group(self, fn, *arrays: np.ndarray, rows=None) -> np.ndarray:
+        groups = self.groups
+        if rows is not None and len(groups) > 1:
+            Ls = self.L[rows]
+            groups = [(float(v), np.flatnonzero(Ls == v)) for v in np.unique(Ls)]
+        if len(groups) == 1:
+            return fn(groups[0][0], *arrays)
+        out = np.empty_like(arrays[0])
+        for L, sub in groups:
+            out[sub] = fn(L, *(a[sub] for a in arrays))
+        return out
+
+    def start(self, alpha: np.ndarray, n: int) -> np.ndarray:
+        """``u_0 = alpha`` (u-form) or ``x_0 = alpha^L`` (x-form), every coordinate."""
+        p0 = alpha if self.form == "u" else np.power(alpha, self.L)
+        return np.repeat(np.asarray(p0, dtype=float)[:, None], n, axis=1)
+
+    def to_x(self, P: np.ndarray, rows=None) -> np.ndarray:
+        """The NNLS iterate of each row (of the given rows when ``rows`` is set)."""
+        if self.form == "x":
+            return P
+        return self._per_group(lambda L, p: pow_(p, L), P, rows=rows)
+
+    def direction(self, P: np.ndarray, Z: np.ndarray, rows=None) -> np.ndarray:
+        """``G`` with ``P <- P - eta G``: ``L u^(L-1) z`` (u-form, the gradient of
+        ``g(u) = f(u^L)``) or ``L^2 x^(2-2/L) z`` (x-form, the Riemannian gradient)."""
+        def g(L, p, z):
+            if L == 1:
+                return z.copy()
+            if self.form == "u":
+                return L * pow_(p, L - 1) * z
+            return L**2 * pow_(p, 2 - 2 / L) * z
+        return self._per_group(g, P, Z, rows=rows)
+
+    def pgrad(self, G: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        """The gradient of the objective with respect to P (for sufficient decrease)."""
+        return G if self.form == "u" else Z
+
+    @staticmethod
+    def project(P: np.ndarray) -> np.ndarray:
+        return P
+
+    def valid(self, P: np.ndarray, rows=None) -> np.ndarray:
+        """Rows whose P stays in the domain: ``P >= 0`` for L > 1, finite for L = 1.
+
+        For even L a negative u still gives x >= 0, but a sign change means the step
+        jumped across the boundary u = 0 that the flow never crosses.
+        """
+        with np.errstate(invalid="ignore"):
+            ok = P.min(axis=1) >= 0  # False for NaN too
+            plain = self.plain if rows is None else self.plain[rows]
+            if plain.any():
+                ok[plain] = np.isfinite(P[plain].sum(axis=1))
+        return ok
+
+    def leaves_domain(self, row: int) -> str:
+        """Why a step that failed :meth:`valid` is refused, in plain words."""
+        L = float(self.L[row])
+        if L == 1:
+            return "the iterate overflowed"
+        if self.form == "x":
+            return "x = u^L became negative, which the flow never allows"
+        if L.is_integer() and int(L) % 2 == 0:
+            return (f"u crossed zero: x = u^{L:g} stays non-negative, but the step jumped "
+                    "over the boundary x = 0 that the gradient flow never crosses")
+        return f"u became negative, so x = u^{L:g} would be negative or undefined"
+
+
+class Projected:
+    """``P = x`` projected on ``x >= 0`` after each step; starts at 0."""
+
+    plain = None
+
+    @staticmethod
+    def keep(rows: np.ndarray) -> None:
+        """Nothing is per row."""
+
+    @staticmethod
+    def to_x(P: np.ndarray, rows=None) -> np.ndarray:
+        return P
+
+    @staticmethod
+    def direction(P: np.ndarray, Z: np.ndarray, rows=None) -> np.ndarray:
+        return Z
+
+    @staticmethod
+    def pgrad(G: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        return Z
+
+    @staticmethod
+    def project(P: np.ndarray) -> np.ndarray:
+        return np.maximum(P, 0.0)
+
+    @staticmethod
+    def valid(P: np.ndarray, rows=None) -> np.ndarray:
+        return np.isfinite(P.sum(axis=1))
+
+    @staticmethod
+    def leaves_domain(row: int) -> str:
+        return "the iterate overflowed"

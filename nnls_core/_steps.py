@@ -1,0 +1,407 @@
+"""Step policies: small pieces that move the rows of a :class:`._driver.Run`.
+
+Each policy is written once and works per row on a batch:
+
+* :class:`Fixed`: ``eta_k = eta / (k+1)^gamma``; a step that leaves the domain or blows
+  the objective up ends the row as "diverged" with a safe step in the message;
+* :class:`Armijo`: backtracking that tries a doubled step each iteration and never
+  increases the objective;
+* :class:`BB`: Barzilai-Borwein steps safeguarded by a non-monotone (Grippo-Lampariello-
+  Lucidi) Armijo search;
+* :class:`Momentum`: Nesterov extrapolation with function-value restart around a fixed or
+  backtracking step (``k/(k+3)`` for the Hadamard method, the FISTA sequence for
+  projected gradient);
+* :class:`Mirror`: accelerated mirror descent from the paper's second-order ODE;
+* :class:`Multiplicative`: Sha-Saul-Lee multiplicative updates.
+
+A line search that can find no decrease ends the row as "stalled", never "converged".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .references import safe_step
+
+ARMIJO = 1e-4
+GLL_MEMORY = 10
+MAX_HALVINGS = 80
+#: BB steps are capped at this multiple of the initial step.
+BB_CAP = 1e10
+
+NO_DECREASE = ("no step along the descent direction decreases the objective (the "
+               "objective is at its floating-point floor, or the gradient has vanished)")
+
+
+def initial_step(run) -> np.ndarray:
+    """Per-row start of an adaptive step: the safe step at the starting point."""
+    L = getattr(run.geo, "L", np.ones(run.idx.size))
+    return safe_step(np.sqrt(run.norm2), L, run.X.max(axis=1))
+
+
+def diverged(run, rows: np.ndarray, k: int, why: list[str]) -> None:
+    """End ``rows`` as "diverged", naming a step inside the stability region."""
+    L = getattr(run.geo, "L", None)
+    msgs = []
+    for j, r in enumerate(rows):
+        x_max = max(float(run.X[r].max()), float(run.x_scale[r]), run.solution_scale(r))
+        if L is None:
+            eta, rule = 1.0 / run.norm2[r], "1/||A||_2^2"
+        else:
+            eta, rule = safe_step(np.sqrt(run.norm2[r]), L[r], x_max), \
+                "1/(L^2 max(x)^(2-2/L) ||A||_2^2), half the stability bound"
+        msgs.append(f"diverged at iteration {k + 1}: {why[j]}. Try step <= {eta:.3g} "
+                    f"(= {rule}), or an adaptive step (step='bb').")
+    run.stop(rows, "diverged", msgs)
+
+
+def _trial(run, P, G, eta, rows=None):
+    """Trial point ``project(P - eta G)`` with its iterate, objective and residual."""
+    P_new = run.geo.project(P - eta[:, None] * G)
+    X_new = run.geo.to_x(P_new, rows=rows)
+    f_new, R_new = run.objective(X_new, rows)
+    return P_new, X_new, R_new, f_new
+
+
+def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
+    """Backtracking per row: halve ``eta`` until ``f(P_new) <= ref + c <pgrad, P_new - P>``.
+
+    Returns the accepted ``(P_new, X_new, R_new, f_new)``, the steps and a mask of the
+    rows for which no step was found.
+    """
+    P_new, X_new, R_new, f_new = _trial(run, P, G, eta)
+    ok = run.geo.valid(P_new) & (f_new <= ref + c * np.einsum("ij,ij->i", pgrad, P_new - P))
+    todo = np.flatnonzero(~ok)
+    for _ in range(MAX_HALVINGS):
+        if not todo.size:
+            break
+        eta[todo] *= 0.5
+        p, x, r, f = _trial(run, P[todo], G[todo], eta[todo], rows=todo)
+        good = run.geo.valid(p, rows=todo) & (
+            f <= ref[todo] + c * np.einsum("ij,ij->i", pgrad[todo], p - P[todo]))
+        g = todo[good]
+        P_new[g], X_new[g], R_new[g], f_new[g] = p[good], x[good], r[good], f[good]
+        todo = todo[~good]
+    failed = np.zeros(P.shape[0], dtype=bool)
+    failed[todo] = True
+    return (P_new, X_new, R_new, f_new), eta, failed
+
+
+def _move(run, points, failed: np.ndarray, k: int) -> None:
+    """Accept the rows that found a step; the others stall."""
+    if failed.any():
+        bad = np.flatnonzero(failed)
+        run.stop(bad, "stalled", [NO_DECREASE] * bad.size)
+        good = np.flatnonzero(~failed)
+        run.accept(good, *(a[good] for a in points))
+    else:
+        run.accept(None, *points)
+
+
+class Fixed:
+    """``eta_k = eta / (k+1)^decay`` per row."""
+
+    def __init__(self, eta, decay=0.0) -> None:
+        self.eta, self.decay = eta, decay
+
+    def bind(self, run) -> None:
+        B = run.idx.size
+        run.vars["eta"] = np.broadcast_to(np.asarray(self.eta, float), (B,)).copy()
+        run.vars["decay"] = np.broadcast_to(np.asarray(self.decay, float), (B,)).copy()
+        self.decaying = bool(np.any(run.vars["decay"]))
+
+    @staticmethod
+    def size(run, k: int) -> np.ndarray:
+        eta = run.vars["eta"]
+        return eta / (k + 1) ** run.vars["decay"] if np.any(run.vars["decay"]) else eta
+
+    def step(self, run, k: int) -> None:
+        points = _trial(run, run.P, run.G, self.size(run, k))
+        bad = ~(run.geo.valid(points[0]) & (points[3] <= run.limit))
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            inval = ~run.geo.valid(points[0][rows], rows=rows)
+            why = [run.geo.leaves_domain(r) if out else
+                   f"the objective grew to {points[3][r]:.3g}"
+                   for r, out in zip(rows, inval)]
+            diverged(run, rows, k, why)
+            good = np.flatnonzero(~bad)
+            run.accept(good, *(a[good] for a in points))
+        else:
+            run.accept(None, *points)
+
+
+class Armijo:
+    """Backtracking: try twice the last accepted step, halve until Armijo holds."""
+
+    def bind(self, run) -> None:
+        run.vars["eta"] = initial_step(run) / 2
+
+    def step(self, run, k: int) -> None:
+        eta = run.vars["eta"] * 2.0
+        points, eta, failed = search(run, run.P, run.G, run.geo.pgrad(run.G, run.Z), eta,
+                                     run.f)
+        run.vars["eta"] = eta
+        _move(run, points, failed, k)
+
+
+class BB:
+    """Barzilai-Borwein steps ``s.s / s.y`` with a non-monotone Armijo safeguard
+    (reference: the largest of the last ``GLL_MEMORY`` objectives)."""
+
+    def bind(self, run) -> None:
+        eta0 = initial_step(run)
+        run.vars["eta"] = eta0
+        run.vars["cap"] = BB_CAP * eta0
+        run.vars["recent"] = np.repeat(run.f[:, None], GLL_MEMORY, axis=1)
+        run.vars["P_prev"] = run.P.copy()
+        run.vars["G_prev"] = run.G.copy()
+
+    def step(self, run, k: int) -> None:
+        v = run.vars
+        eta = v["eta"]
+        if k:
+            s, y = run.P - v["P_prev"], run.G - v["G_prev"]
+            sy = np.einsum("ij,ij->i", s, y)
+            bb = np.einsum("ij,ij->i", s, s) / np.where(sy > 0, sy, 1.0)
+            eta = np.where(sy > 0, np.minimum(bb, v["cap"]), eta)
+        v["P_prev"], v["G_prev"] = run.P, run.G
+        points, eta, failed = search(run, run.P, run.G, run.geo.pgrad(run.G, run.Z), eta,
+                                     v["recent"].max(axis=1))
+        v["eta"] = eta
+        v["recent"][:, k % GLL_MEMORY] = np.where(failed, v["recent"][:, k % GLL_MEMORY],
+                                                   points[3])
+        _move(run, points, failed, k)
+
+
+class Momentum:
+    """Nesterov extrapolation with function-value restart.
+
+    ``y = p + beta_k (p - p_prev)``, then a step from y (``inner``: :class:`Fixed` or
+    backtracking); a step that would increase the objective restarts the momentum and is
+    replaced by a plain step from p. ``schedule`` "nesterov": ``beta = t/(t+3)``;
+    "fista": the FISTA sequence ``t' = (1 + sqrt(1 + 4 t^2))/2``, ``beta = (t-1)/t'``.
+    """
+
+    def __init__(self, inner: Fixed | None, schedule: str = "nesterov") -> None:
+        self.inner, self.schedule = inner, schedule
+
+    def bind(self, run) -> None:
+        if self.inner is not None:
+            self.inner.bind(run)
+        else:
+            run.vars["eta"] = initial_step(run)
+        run.vars["t"] = np.full(run.idx.size, 1.0 if self.schedule == "fista" else 0.0)
+        run.vars["P_prev"] = run.P.copy()
+
+    def _beta(self, t):
+        if self.schedule == "fista":
+            t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
+            return (t - 1) / t_new, t_new
+        return t / (t + 3), t + 1
+
+    def _from(self, run, k, P, G, Z, f_ref, rows=None):
+        """A step from P along G: fixed, or backtracking with the descent-lemma test."""
+        if self.inner is not None:
+            eta = Fixed.size(run, k) if rows is None else Fixed.size(run, k)[rows]
+            pts = _trial(run, P, G, eta, rows)
+            return pts, np.zeros(P.shape[0], dtype=bool)
+        eta = run.vars["eta"] if rows is None else run.vars["eta"][rows]
+        eta = eta * 1.1
+        pts, eta, failed = search_rows(run, P, G, run.geo.pgrad(G, Z), eta, f_ref, rows)
+        if rows is None:
+            run.vars["eta"] = eta
+        else:
+            run.vars["eta"][rows] = eta
+        return pts, failed
+
+    def step(self, run, k: int) -> None:
+        v = run.vars
+        beta, t_next = self._beta(v["t"])
+        Y = run.P + beta[:, None] * (run.P - v["P_prev"])
+        out = ~run.geo.valid(Y)
+        if out.any():  # extrapolated out of the domain: no momentum for these rows
+            Y[out] = run.P[out]
+            t_next[out] = 1.0 if self.schedule == "fista" else 0.0
+        f_y, R_y = run.objective(run.geo.to_x(Y))
+        Z_y = run.gradient(R_y)
+        G_y = run.geo.direction(Y, Z_y)
+        pts, failed = self._from(run, k, Y, G_y, Z_y, f_y)
+        up = np.flatnonzero(failed | ~(pts[3] <= run.f) | ~run.geo.valid(pts[0]))
+        restart = np.zeros(run.idx.size, dtype=bool)
+        if up.size:  # restart: forget the momentum and take a plain step from p
+            restart[up] = True
+            plain, failed2 = self._from(run, k, run.P[up], run.G[up], run.Z[up], run.f[up],
+                                        rows=up)
+            # a plain step may only fail to decrease by rounding (the floating-point floor)
+            worse = failed2 | ~run.geo.valid(plain[0], rows=up) | ~(
+                plain[3] <= run.f[up] * (1 + 1e-12) + 1e-300)
+            for a, b in zip(pts, plain):
+                a[up] = b
+            if worse.any():
+                if self.inner is None:
+                    run.stop(up[worse], "stalled", [NO_DECREASE] * int(worse.sum()))
+                else:
+                    diverged(run, up[worse], k, ["even a step without momentum increases "
+                                                 "the objective"] * int(worse.sum()))
+                restart[up[worse]] = False
+        t_next[restart] = 1.0 if self.schedule == "fista" else 0.0
+        ended = np.zeros(run.idx.size, dtype=bool)
+        for rows, _, _ in run._stopped:
+            ended[rows] = True
+        go = np.flatnonzero(~ended)
+        v["t"] = t_next
+        if go.size == run.idx.size:
+            v["P_prev"] = run.P
+            run.accept(None, *pts)
+        else:
+            v["P_prev"][go] = run.P[go]
+            run.accept(go, *(a[go] for a in pts))
+
+def search_rows(run, P, G, pgrad, eta, ref, rows):
+    """:func:`search` on a subset of the rows (``rows`` None: all)."""
+    if rows is None:
+        return search(run, P, G, pgrad, eta, ref, c=0.5)
+    sub = _Subset(run, rows)
+    return search(sub, P, G, pgrad, eta, ref, c=0.5)
+
+
+class _Subset:
+    """A view of some rows of a run, for a search restricted to them."""
+
+    def __init__(self, run, rows) -> None:
+        self.run, self.rows = run, rows
+        self.geo = _SubGeo(run.geo, rows)
+
+    def objective(self, X, rows=None):
+        sel = self.rows if rows is None else self.rows[rows]
+        return self.run.objective(X, sel)
+
+
+class _SubGeo:
+    def __init__(self, geo, rows) -> None:
+        self.geo, self.rows = geo, rows
+
+    def project(self, P):
+        return self.geo.project(P)
+
+    def to_x(self, P, rows=None):
+        return self.geo.to_x(P, rows=self.rows if rows is None else self.rows[rows])
+
+    def valid(self, P, rows=None):
+        return self.geo.valid(P, rows=self.rows if rows is None else self.rows[rows])
+
+
+class Mirror:
+    """Accelerated mirror descent from the paper's ODE ``x' = (2/t)(y - x)``,
+    ``y' = -(t/2) y (.) grad f(x)`` (x-form, one exponent L for the whole batch).
+
+    The mirror map has Hessian ``1 / (L^2 x^(2-2/L))``, the metric of the x-form, so a
+    step ``eta`` here is comparable to ``eta`` in the plain methods. For L = 2 the update
+    is ``log y <- log y - 4 eta (k+2)/2 grad f(x)``, ``x <- (x + tau y)/(1 + tau)``,
+    ``tau = 2/(k+2)``. Restarted (y back to x) when the objective would increase.
+    ``inner`` None: the step is a factor (adapted by the restarts) times the safe step.
+    """
+
+    def __init__(self, inner: Fixed | None) -> None:
+        self.inner = inner
+
+    def bind(self, run) -> None:
+        L = run.geo.L
+        if not np.all(L == L[0]):
+            raise ValueError("accel='mirror' runs one exponent L per batch")
+        self.L = float(L[0])
+        self.power = 2 / self.L - 1  # psi(x) = x^power / power (log x when L = 2)
+        if self.inner is not None:
+            self.inner.bind(run)
+        else:
+            run.vars["scale"] = np.ones(run.idx.size)
+        run.vars["Y"] = run.X.copy()
+        run.vars["t"] = np.zeros(run.idx.size)
+        run.vars["restarted"] = np.zeros(run.idx.size, dtype=bool)
+
+    def psi(self, x):
+        if self.L == 2:
+            return np.log(x)
+        if self.L == 1:
+            return x
+        return x**self.power / self.power
+
+    def psi_inv(self, theta):
+        if self.L == 2:
+            return np.exp(theta)
+        if self.L == 1:
+            return theta
+        base = self.power * theta  # must be > 0 to stay inside the domain
+        if self.power < 0:
+            return np.where(base > 0, np.maximum(base, 1e-300) ** (1 / self.power), np.inf)
+        return np.maximum(base, 0.0) ** (1 / self.power)
+
+    def step(self, run, k: int) -> None:
+        v, L = run.vars, self.L
+        if self.inner is None:
+            x_max = np.maximum(run.X.max(axis=1), run.x_scale)
+            eta = v["scale"] * safe_step(np.sqrt(run.norm2), L, x_max)
+        else:
+            eta = Fixed.size(run, k)
+        t = v["t"][:, None]
+        Y = self.psi_inv(self.psi(v["Y"]) - L**2 * eta[:, None] * (t + 2) / 2 * run.Z)
+        tau = 2 / (t + 2)
+        X_new = (run.X + tau * Y) / (1 + tau)
+        ok = run.geo.valid(X_new)
+        f_new, R_new = run.objective(np.where(ok[:, None], X_new, run.X))
+        bad = ~(ok & (f_new <= run.f))
+        if bad.any():  # restart: y back to x, no move this iteration
+            rows = np.flatnonzero(bad)
+            again = rows[v["restarted"][rows]]  # a step without momentum fails too
+            if again.size:
+                floor = np.isfinite(f_new[again]) & (f_new[again] <= run.f[again] * (1 + 1e-12))
+                if self.inner is None:
+                    v["scale"][again] *= 0.5
+                    stall = again[v["scale"][again] < 1e-12]
+                    run.stop(stall, "stalled", [NO_DECREASE] * stall.size)
+                else:
+                    blow = again[~floor]
+                    diverged(run, blow, k, ["even a step without momentum increases the "
+                                            "objective"] * blow.size)
+            v["restarted"][rows] = True
+            v["t"][rows] = 0
+            v["Y"][rows] = run.X[rows]
+        good = np.flatnonzero(~bad)
+        v["restarted"][good] = False
+        if self.inner is None:
+            v["scale"][good] = np.minimum(1.0, v["scale"][good] * 1.05)
+        v["Y"][good] = Y[good]
+        v["t"][good] += 1
+        if good.size == run.idx.size:
+            run.accept(None, X_new, X_new, R_new, f_new)
+        else:
+            run.accept(good, X_new[good], X_new[good], R_new[good], f_new[good])
+
+
+class Multiplicative:
+    """Sha-Saul-Lee updates ``x <- x (-c + sqrt(c^2 + 4 (Q+ x)(Q- x))) / (2 Q+ x)`` with
+    ``Q = A^T A``, ``c = -A^T b``, ``Q+- = max(+-Q, 0)``; valid for any sign of A."""
+
+    def __init__(self, M: np.ndarray, b: np.ndarray) -> None:
+        Q = M.T @ M
+        self.Qp, self.Qm = np.maximum(Q, 0.0), np.maximum(-Q, 0.0)
+        self.c = -(M.T @ b)
+
+    def bind(self, run) -> None:
+        """Nothing per row."""
+
+    def step(self, run, k: int) -> None:
+        X, c = run.X, self.c
+        qp = np.maximum(X @ self.Qp, 1e-300)
+        X_new = X * (-c + np.sqrt(c * c + 4 * qp * (X @ self.Qm))) / (2 * qp)
+        f_new, R_new = run.objective(X_new)
+        fixed = np.all(X_new == X, axis=1) | ~np.isfinite(f_new)
+        if fixed.any():
+            rows = np.flatnonzero(fixed)
+            run.stop(rows, "stalled", ["the multiplicative update reached a fixed point "
+                                       "(entries that reach 0 stay at 0)"] * rows.size)
+            go = np.flatnonzero(~fixed)
+            run.accept(go, X_new[go], X_new[go], R_new[go], f_new[go])
+        else:
+            run.accept(None, X_new, X_new, R_new, f_new)
