@@ -6,7 +6,7 @@ Target (issue): our multiplicative rule is not slower per iteration than
 sklearn.decomposition.NMF(solver="mu") on the digits (64 x 1797), r = 16. Both start from
 the same point and run the same number of iterations; runs are interleaved so that load
 from other processes hits both alike; the median over repeats is reported. nnls_core runs
-BLAS single-threaded for products this small (see nmf.SINGLE_THREAD_BELOW); scikit-learn
+BLAS single-threaded for products this small (see _threads.SINGLE_THREAD_BELOW); scikit-learn
 is timed both under that same limit and with its own default threads.
 """
 
@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nnls_core import nmf  # noqa: E402
+from nnls_core import _threads, nmf  # noqa: E402
 
 
 def main() -> None:
@@ -37,11 +37,12 @@ def main() -> None:
     def own_threads(fn):
         """Run ``fn`` with our single-thread limit lifted (BLAS default threads)."""
         def run():
-            saved, nmf.SINGLE_THREAD_BELOW = nmf.SINGLE_THREAD_BELOW, 0
+            # the threshold is read by nmf.solvers (solve and sklearn_nmf alike)
+            saved, _threads.SINGLE_THREAD_BELOW = _threads.SINGLE_THREAD_BELOW, 0
             try:
                 return fn()
             finally:
-                nmf.SINGLE_THREAD_BELOW = saved
+                _threads.SINGLE_THREAD_BELOW = saved
         return run
 
     runs = {
@@ -59,6 +60,7 @@ def main() -> None:
     }
     per_iter: dict[str, list[float]] = {k: [] for k in runs}
     final: dict[str, float] = {}
+    status: dict[str, str] = {}
     for name, fn in runs.items():  # warm-up (imports, caches)
         fn()
     for _ in range(args.repeats):
@@ -68,12 +70,13 @@ def main() -> None:
             dt = time.perf_counter() - t0  # wall clock of the whole call, both sides alike
             per_iter[name].append(dt / res.n_iter)
             final[name] = res.objective
+            status[name] = res.status
     print(f"digits X {X.shape}, r = {r}, {args.iters} iterations, median of {args.repeats} "
           "interleaved repeats (wall clock of the whole call / iterations)")
-    print(f"{'method':34s} {'ms/iter':>9s} {'final f (seed conv.)':>22s}")
+    print(f"{'method':34s} {'ms/iter':>9s} {'final f (seed conv.)':>22s}  status")
     med = {k: float(np.median(v)) for k, v in per_iter.items()}
     for k in runs:
-        print(f"{k:34s} {1e3 * med[k]:9.3f} {final[k]:22.6g}")
+        print(f"{k:34s} {1e3 * med[k]:9.3f} {final[k]:22.6g}  {status[k]}")
     ratio = med["ours multiplicative"] / med["sklearn mu"]
     ratio2 = med["ours multiplicative"] / med["sklearn mu (own threads)"]
     same = abs(final["ours multiplicative"] - final["sklearn mu"]) / final["sklearn mu"]

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._operator import Operator
 from ._reparam import optimality
+from ._threads import blas_threads
 from .references import solution_scale
 from .result import Recorder, Result
 
@@ -144,6 +145,11 @@ class Run:
     # the loop -------------------------------------------------------------------------
     def run(self, policy) -> list[Result]:
         """Iterate ``policy.step`` until every row has stopped; one Result per row."""
+        m, n = self.op.shape
+        with blas_threads(m * n * self.B):
+            return self._run(policy)
+
+    def _run(self, policy) -> list[Result]:
         budget = self.budget
         policy.bind(self)
         self._log(0)

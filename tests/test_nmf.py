@@ -1,6 +1,8 @@
 """nnls_core.nmf against independent references: finite differences, dense Hessians and
 power iteration, scikit-learn, exact low-rank data."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -227,3 +229,157 @@ def test_regularizer_shapes():
     np.testing.assert_array_equal(D @ np.ones(5), np.zeros(4))
     with pytest.raises(ValueError):
         nmf.regularizer("tv", 5)
+
+
+# --------------------------------------------------------------------------- statuses
+def _small():
+    return np.abs(np.random.RandomState(42).randn(20, 15)), 10
+
+
+@pytest.mark.parametrize("method", nmf.METHODS)
+def test_tol_zero_full_run_is_max_iter_not_converged(method):
+    X, r = _small()
+    res = nmf.solve(X, r, method, max_iter=30)
+    assert res.status == "max_iter" and not res.success
+    assert res.n_iter == 30 and "max_iter = 30" in res.message
+
+
+@pytest.mark.parametrize("method,kw", [("projected_gradient", {}),
+                                       ("projected_gradient", {"accelerate": True}),
+                                       ("multiplicative", {}), ("hadamard", {})])
+def test_converged_only_when_the_relative_decrease_is_below_tol(method, kw):
+    X, r = _small()
+    tol = 1e-4
+    res = nmf.solve(X, r, method, max_iter=20000, tol=tol, **kw)
+    assert res.status == "converged" and res.success, res.message
+    f = res.history["objective"]
+    assert res.n_iter < 20000 and len(f) == res.n_iter + 1
+    assert abs(f[-2] - f[-1]) <= tol * f[-2]  # the rule holds at the end...
+    assert np.all(np.abs(np.diff(f[:-1])) > tol * f[:-2])  # ...and nowhere before
+    assert res.objective == pytest.approx(_f(X, res.W, res.H, 0.0, None), rel=1e-9)
+
+
+def test_huge_hadamard_step_diverges_with_finite_factors():
+    X, r = _small()
+    for step_scale in (10.0, 1e6, 1e300):  # after a few steps, at once, by overflow
+        res = nmf.solve(X, r, "hadamard", step_scale=step_scale, max_iter=500)
+        assert res.status == "diverged" and not res.success
+        assert "step_scale" in res.message and f"iteration {res.n_iter + 1}" in res.message
+        assert np.isfinite(res.W).all() and np.isfinite(res.H).all()
+        assert np.isfinite(res.objective) and np.isfinite(res.rel_error)
+        for v in res.history.values():
+            assert np.isfinite(v).all()
+        assert res.objective == pytest.approx(_f(X, res.W, res.H, 0.0, None), rel=1e-9)
+        assert res.history["iteration"][-1] == res.n_iter < 500
+
+
+def test_time_limit_ends_a_long_run():
+    X, r = _small()
+    res = nmf.solve(X, r, "multiplicative", max_iter=10**9, time_limit=0.2)
+    assert res.status == "time_limit" and not res.success
+    assert 0 < res.n_iter < 10**9 and 0.2 <= res.time_s < 20
+    assert "time limit" in res.message
+
+
+def test_callback_sees_each_iteration_and_can_cancel():
+    X, r = _small()
+    seen = []
+
+    def cb(k, state):
+        assert state.k == k
+        seen.append((k, state.objective, state.W.copy(), state.H.copy()))
+        return k < 7
+
+    res = nmf.solve(X, r, "projected_gradient", max_iter=100, callback=cb)
+    assert res.status == "cancelled" and res.n_iter == 7 and "callback" in res.message
+    assert [s[0] for s in seen] == list(range(1, 8))
+    np.testing.assert_allclose(res.history["objective"][1:], [s[1] for s in seen])
+    np.testing.assert_array_equal(seen[-1][2], res.W)
+    np.testing.assert_array_equal(seen[-1][3], res.H)
+    # a callback returning None (or anything but False) does not stop the run
+    assert nmf.solve(X, r, max_iter=5, callback=lambda k, s: None).status == "max_iter"
+
+
+def test_fixed_point_is_stalled_not_converged():
+    X, r = _small()
+    Z = (np.zeros((X.shape[0], r)), np.zeros((r, X.shape[1])))
+    for method in nmf.METHODS:  # W = H = 0: every update leaves it in place
+        res = nmf.solve(X, r, method, max_iter=50, init=Z)
+        assert res.status == "stalled" and res.n_iter == 1, (method, res.message)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"time_limit": 0}, "time_limit"), ({"time_limit": -1.0}, "time_limit"),
+    ({"time_limit": "soon"}, "time_limit"), ({"callback": 3}, "callback must be callable"),
+])
+def test_bad_budget_raises_clear_value_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        nmf.solve(np.ones((4, 3)), 2, **kwargs)
+
+
+def test_sklearn_anchor_reports_a_status():
+    X, r = _small()
+    res = nmf.sklearn_nmf(X, r, "mu", max_iter=20)
+    assert res.status == "max_iter" and res.n_iter == 20
+    assert res.history["iteration"].tolist() == [0, 20]
+
+
+# --------------------------------------------------------------------------- bounded history
+def test_history_is_bounded_on_a_long_run():
+    X = np.random.default_rng(1).random((8, 6))
+    n = 140_000  # more than 2**17 iterations: the log is halved once
+    res = nmf.solve(X, 3, "multiplicative", max_iter=n)
+    assert res.status == "max_iter" and res.n_iter == n, res.message
+    h = res.history
+    assert set(h) >= {"objective", "rel_error", "time", "residual_sq", "iteration"}
+    lengths = {len(v) for v in h.values()}
+    assert len(lengths) == 1 and lengths.pop() <= 2**17 + 1
+    it = h["iteration"]
+    assert it[0] == 0 and it[-1] == n and np.all(np.diff(it) > 0)
+    assert h["objective"][-1] == res.objective
+
+
+def test_history_thinning_keeps_every_2nd_4th_and_the_last(monkeypatch):
+    from nnls_core.nmf import solvers
+
+    monkeypatch.setattr(solvers, "MAX_HISTORY", 64)
+    X, r = _small()
+    full = nmf.solve(X, r, "projected_gradient", max_iter=1001)
+    assert full.history["iteration"][-1] == 1001
+    assert len(full.history["objective"]) <= 64
+    it = full.history["iteration"]
+    stride = int(it[1] - it[0])
+    assert stride >= 16 and np.all(it[:-1] % stride == 0) and np.all(np.diff(it[:-1]) == stride)
+    monkeypatch.setattr(solvers, "MAX_HISTORY", 2**17)
+    ref = nmf.solve(X, r, "projected_gradient", max_iter=1001)
+    np.testing.assert_array_equal(ref.history["iteration"], np.arange(1002))
+    np.testing.assert_array_equal(full.history["objective"], ref.history["objective"][it])
+
+
+# --------------------------------------------------------------------------- scale
+@pytest.mark.parametrize("value", [1e300, 1e101, -1.0])
+def test_extreme_values_in_X_raise_value_error_naming_them(value):
+    X = np.ones((4, 3))
+    X[1, 2] = value
+    if value < 0:  # the sign check comes first and keeps its message
+        with pytest.raises(ValueError, match="non-negative"):
+            nmf.solve(X, 2)
+        return
+    for call in (lambda: nmf.solve(X, 2), lambda: nmf.init(X, 2),
+                 lambda: nmf.sklearn_nmf(X, 2), lambda: nmf.objective(X, np.ones((4, 2)),
+                                                                      np.ones((2, 3)))):
+        with pytest.raises(ValueError, match=re.escape(f"magnitude {value:.3g}")):
+            call()
+
+
+def test_tiny_X_raises_and_small_X_is_solved_like_X():
+    with pytest.raises(ValueError, match="magnitude 1e-200"):
+        nmf.solve(np.full((4, 3), 1e-200), 2)
+    X, r = _small()
+    for method in nmf.METHODS:  # rescaling X changes nothing but the scale
+        a = nmf.solve(X, r, method, max_iter=100)
+        for c in (4.0**-160, 4.0**160):
+            b = nmf.solve(c * X, r, method, max_iter=100)
+            assert b.status == a.status
+            np.testing.assert_allclose(b.history["rel_error"], a.history["rel_error"],
+                                       rtol=1e-9)

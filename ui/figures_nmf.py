@@ -50,7 +50,8 @@ def objective_figure(histories: dict[str, dict], *, x: str = "iteration",
     Parameters
     ----------
     histories : dict
-        method -> history dict with ``"objective"`` and ``"time"`` arrays.
+        method -> history dict with ``"objective"`` and ``"time"`` arrays, and optionally
+        ``"iteration"`` (the iteration of each entry; default 0, 1, 2, ...).
     x : {"iteration", "time"}
     """
     fig = go.Figure()
@@ -74,7 +75,11 @@ def objective_figure(histories: dict[str, dict], *, x: str = "iteration",
             xs = np.asarray(h["time"], dtype=float)[idx]
             idx, xs = idx[xs > 0], xs[xs > 0]
         else:
-            xs = idx.astype(float) + 1.0  # iteration k+1 so the start fits a log axis
+            # iteration k+1 so the start fits a log axis; long histories are thinned, so
+            # take the iteration numbers from the history when it has them
+            its = np.asarray(h["iteration"], dtype=float) if "iteration" in h else \
+                np.arange(len(f), dtype=float)
+            xs = its[idx] + 1.0
         fig.add_trace(go.Scatter(
             x=xs.astype(np.float32), y=f[idx].astype(np.float32), mode="lines",
             name=label(name), line={"color": COLORS.get(name), "width": 2},

@@ -189,10 +189,12 @@ with st.spinner("running the solvers..."):
         try:
             res = run(data_name, noise, data_seed, int(r), key, tuple(sorted(kw.items())),
                       float(lam_eff), M, int(iters), init, int(seed), float(step_scale))
-        except (ValueError, FloatingPointError) as exc:
+        except ValueError as exc:
             st.error(f"{name}: {exc}")
             continue
         results[res.method] = res
+        if res.status not in ("converged", "max_iter"):  # diverged, stalled, ...
+            st.warning(f"{name}: {res.message}")
 
 if not results:
     st.stop()
@@ -240,6 +242,13 @@ if lam_eff > 0:
             "Note that λ‖MW‖² alone does not pin down a solution: replacing (W, H) by "
             "(W/c, cH) keeps WH and divides the penalty by c², so the solvers slowly shrink "
             "W and grow H; compare the shape of the parts, not the size of the penalty.")
+st.markdown(
+    "**Status:** " + "; ".join(
+        f"{fg.label(k)} `{v.status}`" + (f" ({v.message})" if v.success else "")
+        for k, v in results.items())
+    + ". `max_iter`: the run used all its iterations. No tolerance is set here, so only an "
+      "exact fit (up to round-off) ends one of our runs early as `converged`."
+)
 st.caption(
     "Relative error is ‖X−WH‖_F/‖X‖_F. First objective column: the seed's convention, used by the solvers here. Second: "
     "scikit-learn's ½‖X−WH‖², regularizer excluded, for direct comparison with its "
