@@ -83,10 +83,11 @@ class Run:
         self.rec = Recorder(B, n, budget.max_iter, budget.record)
         self.out: list[Result | None] = [None] * B
         self.P = P0
-        self.X = geo.to_x(P0)
-        self.f, self.R = self.objective(self.X)
-        self.Z = op.rmatmat(self.R)
-        self.G = geo.direction(self.P, self.Z)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            self.X = geo.to_x(P0)
+            self.f, self.R = self.objective(self.X)
+            self.Z = op.rmatmat(self.R)
+            self.G = geo.direction(self.P, self.Z)
         self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
         self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
         self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
@@ -100,15 +101,12 @@ class Run:
         """``(f, R)`` at trial iterates ``X`` of all rows or of the given rows."""
         op = self.op if rows is None else self.op.take(rows)
         b = self.b if rows is None else self.b[rows]
-        with np.errstate(over="ignore", invalid="ignore"):
-            R = op.matmat(X) - b
-            f = 0.5 * np.einsum("ij,ij->i", R, R)
-        return f, R
+        R = op.matmat(X) - b
+        return 0.5 * np.einsum("ij,ij->i", R, R), R
 
     def gradient(self, R: np.ndarray, rows=None) -> np.ndarray:
         op = self.op if rows is None else self.op.take(rows)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return op.rmatmat(R)
+        return op.rmatmat(R)
 
     def solution_scale(self, row: int) -> float:
         """Largest entry of an NNLS solution of the row's problem (computed on demand;
@@ -152,8 +150,8 @@ class Run:
     def _run(self, policy) -> list[Result]:
         budget = self.budget
         policy.bind(self)
-        self._log(0)
         res = self.residual()
+        self._log(0, res)
         self._end(np.flatnonzero(res <= self.tol), 0, "converged", res)
         k = 0
         t_end = math.inf if budget.time_limit is None else self.rec.t0 + budget.time_limit
@@ -172,8 +170,8 @@ class Run:
                 if not self.idx.size:
                     break
             k += 1
-            self._log(k)
             res = self.residual()
+            self._log(k, res)
             self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
             if not self.idx.size:
                 break
@@ -189,10 +187,9 @@ class Run:
                     self._end(np.arange(self.idx.size), k, "cancelled", res)
         return self.out
 
-    def _log(self, k: int) -> None:
+    def _log(self, k: int, res: np.ndarray) -> None:
         self.rec.objective(k, self.idx, self.f)
         if self.rec.wants(k):
-            res = self.residual()
             for j, run in enumerate(self.idx):
                 self.rec.iterate(k, run, self.X[j], res[j])
 

@@ -71,7 +71,7 @@ def optimality(X: np.ndarray, Z: np.ndarray, norm2: np.ndarray, x_scale: np.ndar
     if plain is not None and plain.any():
         res[plain] = np.abs(Zs[plain]).max(axis=1)
     scale = np.maximum(np.abs(X).max(axis=1), x_scale)
-    return np.divide(res, scale, out=np.zeros_like(res), where=scale > 0)
+    return res / np.maximum(scale, np.finfo(float).tiny)
 
 
 class Hadamard:
@@ -96,7 +96,7 @@ class Hadamard:
             self.groups = [(float(Ls[0]), slice(None))]
         else:
             self.groups = [(float(v), np.flatnonzero(Ls == v)) for v in np.unique(Ls)]
-        self.plain = Ls == 1
+        self.plain = (Ls == 1) if np.any(Ls == 1) else None
 
     def keep(self, rows: np.ndarray) -> None:
         """Keep only the given rows."""
@@ -153,8 +153,8 @@ class Hadamard:
         """
         with np.errstate(invalid="ignore"):
             ok = P.min(axis=1) >= 0  # False for NaN too
-            plain = self.plain if rows is None else self.plain[rows]
-            if plain.any():
+            if self.plain is not None:
+                plain = self.plain if rows is None else self.plain[rows]
                 ok[plain] = np.isfinite(P[plain].sum(axis=1))
         return ok
 
