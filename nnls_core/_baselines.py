@@ -21,12 +21,11 @@ def _direct(op: Operator, b: np.ndarray, x: np.ndarray, *, method: str, status: 
     """Wrap the answer of a direct (non-iterative) solver as one step from x_0 = 0
     (``n_iter = 1``, history = [0, x]); its own iteration count goes in the message."""
     rec = Recorder(1, x.shape[0], 1)
-    norm2 = max(op.norm**2, np.finfo(float).tiny)
-    x_scale = float(np.abs(op.rmatmat(b[None])).max()) / norm2
+    b_norm = float(np.linalg.norm(b))
     for k, xk in enumerate((np.zeros_like(x), x)):
         r = op.matmat(xk[None])[0] - b
         f = 0.5 * float(r @ r)
-        res = optimality(xk[None], op.rmatmat(r[None]), norm2, x_scale)[0]
+        res = optimality(xk[None], op.rmatmat(r[None]), op.col_norms, b_norm)[0]
         rec.objective(k, np.array([0]), np.array([f]))
         rec.iterate(k, 0, xk, res)
     return Result(x=x, objective=f, rnorm=float(np.sqrt(2 * f)), n_iter=1,

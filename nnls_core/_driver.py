@@ -91,6 +91,13 @@ class Run:
         self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
         self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
         self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
+        self.b_norm = np.linalg.norm(self.b, axis=1)
+        bad = ~(np.isfinite(self.f) & np.isfinite(self.G).all(axis=1))
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"the starting point overflows (x_0 up to {float(np.max(self.X[j])):.3g}, "
+                f"objective {float(self.f[j]):.3g}): choose a smaller alpha for this A and b")
         self.f0 = self.f.copy()
         self.limit = BLOWUP * np.maximum(self.f0, 1e-300)
         self._stopped: list[tuple[np.ndarray, str, list[str]]] = []
@@ -118,7 +125,7 @@ class Run:
     def residual(self, X=None, Z=None) -> np.ndarray:
         """The stopping measure of the active rows (see :func:`nnls_core.optimality`)."""
         return optimality(self.X if X is None else X, self.Z if Z is None else Z,
-                          self.norm2, self.x_scale, self.geo.plain)
+                          self.op.col_norms, self.b_norm, self.geo.plain)
 
     # moves ----------------------------------------------------------------------------
     def accept(self, rows, P, X, R, f) -> None:
@@ -149,7 +156,8 @@ class Run:
 
     def _run(self, policy) -> list[Result]:
         budget = self.budget
-        policy.bind(self)
+        with np.errstate(over="ignore", under="ignore"):
+            policy.bind(self)
         res = self.residual()
         self._log(0, res)
         self._end(np.flatnonzero(res <= self.tol), 0, "converged", res)
@@ -236,8 +244,8 @@ class Run:
         if keep.all():
             return
         rows = np.flatnonzero(keep)
-        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "f0",
-                     "limit"):
+        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "b_norm",
+                     "f0", "limit"):
             setattr(self, name, getattr(self, name)[rows])
         for name, arr in self.vars.items():
             self.vars[name] = arr[rows]

@@ -1,6 +1,10 @@
 """One wrapper for every kind of A: dense, sparse, LinearOperator, or a stack of problems.
 
-Products act on a leading batch axis: ``matmat(X)`` maps ``(B, n)`` to ``(B, m)``.
+Products act on a leading batch axis: ``matmat(X)`` maps ``(B, n)`` to ``(B, m)``. Each
+row is multiplied with the same BLAS kernel as a single run (``np.matmul`` broadcasting
+calls it row by row), so a batch gives bit-identical iterates to sequential runs; adaptive
+steps (Barzilai-Borwein) would amplify even last-bit differences of a matrix-matrix
+product into different stopping iterations.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def power_norm(matvec, rmatvec, n: int, *, tol: float = 1e-10, max_iter: int = 1
     sigma2 = 0.0
     for _ in range(max_iter):
         w = rmatvec(matvec(v))
-        new = float(np.linalg.norm(w))
+        new = float(_scaled_norm(w))
         if new == 0.0:
             return 0.0
         v = w / new
@@ -104,8 +108,9 @@ class Operator:
     # products ---------------------------------------------------------------------------
     def matmat(self, X: np.ndarray) -> np.ndarray:
         """``A x`` for every row ``x`` of ``X`` (shape (B, n) -> (B, m))."""
-        if self.kind == "dense":
-            return (self._A @ X[0])[None] if X.shape[0] == 1 else X @ self._AT
+        if self.kind == "dense":  # row by row with the single-run kernel: bit-identical
+            return (self._A @ X[0])[None] if X.shape[0] == 1 else np.matmul(
+                self._A, X[:, :, None])[:, :, 0]
         if self.kind == "stack":
             return np.matmul(self._A, X[:, :, None])[:, :, 0]
         if self.kind == "sparse":
@@ -115,7 +120,8 @@ class Operator:
     def rmatmat(self, R: np.ndarray) -> np.ndarray:
         """``A^T r`` for every row ``r`` of ``R`` (shape (B, m) -> (B, n))."""
         if self.kind == "dense":
-            return (self._AT @ R[0])[None] if R.shape[0] == 1 else R @ self._A
+            return (self._AT @ R[0])[None] if R.shape[0] == 1 else np.matmul(
+                self._AT, R[:, :, None])[:, :, 0]
         if self.kind == "stack":
             return np.matmul(R[:, None, :], self._A)[:, 0, :]
         if self.kind == "sparse":
@@ -144,9 +150,30 @@ class Operator:
         out = object.__new__(Operator)
         out.kind, out._A, out._AT, out.shape = "stack", self._A[rows], None, self.shape
         out._norm = None if self._norm is None else self._norm[rows]
+        cols = getattr(self, "_cols", None)
+        out._cols = None if cols is None else cols[rows]
         return out
 
     # norms ------------------------------------------------------------------------------
+    @property
+    def col_norms(self) -> np.ndarray:
+        """``||A e_i||_2`` for every column: shape (n,), or (B, n) for a stack.
+
+        For a LinearOperator (columns unknown without n products) every entry is
+        ``||A||_2``.
+        """
+        if getattr(self, "_cols", None) is None:
+            if self.kind in ("dense", "stack"):
+                self._cols = _scaled_norm(self._A, axis=-2)
+            elif self.kind == "sparse":
+                self._cols = np.sqrt(np.asarray(self._A.multiply(self._A).sum(axis=0))
+                                     ).ravel()
+                if not np.isfinite(self._cols).all():
+                    self._cols = _scaled_norm(self._A.toarray(), axis=-2)
+            else:
+                self._cols = np.full(self.shape[1], float(self.norm))
+        return self._cols
+
     @property
     def norm(self):
         """``||A||_2``, computed once: a float, or an array (B,) for a stack.
@@ -159,6 +186,11 @@ class Operator:
                 self._norm = np.linalg.norm(self._A, 2, axis=(1, 2))
             elif self.kind == "dense" and min(self.shape) <= _EXACT_NORM:
                 self._norm = float(np.linalg.norm(self._A, 2))
+            elif self.kind == "sparse" and min(self.shape) <= _EXACT_NORM:
+                self._norm = float(np.linalg.norm(self._A.toarray(), 2))
+            elif self.kind == "operator" and self.shape[1] <= _EXACT_NORM:
+                eye = np.eye(self.shape[1])
+                self._norm = float(np.linalg.norm(self.matmat(eye).T, 2))
             else:
                 self._norm = self._lanczos_norm()
         return self._norm
@@ -201,6 +233,14 @@ class Operator:
             )
         check_magnitude(b, "b", allow_zero=True)
         return b
+
+
+def _scaled_norm(a: np.ndarray, axis=None):
+    """Euclidean norm without overflow or underflow for entries near 1e±200."""
+    top = np.max(np.abs(a), axis=axis, keepdims=True)
+    safe = np.where(top > 0, top, 1.0)
+    out = np.sqrt(np.sum(np.square(a / safe), axis=axis, keepdims=True)) * top
+    return np.squeeze(out, axis=axis) if axis is not None else float(out.ravel()[0])
 
 
 def kkt_residual(x: np.ndarray, grad: np.ndarray) -> float:

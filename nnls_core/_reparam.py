@@ -32,26 +32,27 @@ def pow_(p: np.ndarray, e: float) -> np.ndarray:
     return p**e
 
 
-def optimality(X: np.ndarray, Z: np.ndarray, norm2: np.ndarray, x_scale: np.ndarray,
+def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray,
                plain: np.ndarray | None = None) -> np.ndarray:
     """Relative optimality residual of each row: the stopping measure of every solver.
 
-    ``||min(x, z / ||A||_2^2)||_inf / max(||x||_inf, ||A^T b||_inf / ||A||_2^2)``, where
-    ``z = A^T (A x - b)``. The numerator is the length of one projected-gradient step
-    with step ``1/||A||_2^2`` (it is zero exactly at an NNLS solution); numerator and
-    denominator are both in the units of x, so multiplying A, b or x by any constant
-    leaves it unchanged, and a tiny x with a large negative gradient cannot pass it.
-    Rows flagged ``plain`` (unconstrained gradient descent, L = 1) use ``||z||`` instead
-    of ``min(x, z)``.
+    ``max_i |min(c_i x_i, z_i / c_i)| / ||b||_2``, where ``z = A^T (A x - b)`` and
+    ``c_i = ||A e_i||_2`` is the norm of column i. ``z_i / c_i^2`` is the exact
+    minimizer's move along coordinate i, so each term is the length of that move (or of
+    the way to the bound x_i = 0) measured by its effect on ``A x``: it is zero exactly
+    at an NNLS solution, and dividing by ``||b||`` makes it dimensionless. Multiplying
+    A, b, or a column of A by any constant (x changes inversely) leaves it unchanged,
+    and a tiny x with a large negative gradient cannot pass it. Rows flagged ``plain``
+    (unconstrained gradient descent, L = 1) use ``|z_i| / c_i`` instead.
 
     Parameters
     ----------
     X, Z : ndarray, shape (B, n)
         Iterates and gradients.
-    norm2 : ndarray, shape (B,) or float
-        ``||A||_2^2`` per row.
-    x_scale : ndarray, shape (B,) or float
-        ``||A^T b||_inf / ||A||_2^2`` per row: the size of a solution.
+    col : ndarray, shape (n,) or (B, n)
+        Column norms of A (per problem for a stack).
+    b_norm : ndarray, shape (B,) or float
+        ``||b||_2`` per row.
     plain : ndarray of bool, shape (B,), optional
 
     Returns
@@ -61,17 +62,19 @@ def optimality(X: np.ndarray, Z: np.ndarray, norm2: np.ndarray, x_scale: np.ndar
     Examples
     --------
     >>> X, Z = np.array([[1.0, 0.0]]), np.array([[0.0, 3.0]])
-    >>> optimality(X, Z, 1.0, 1.0).tolist()
+    >>> optimality(X, Z, np.array([1.0, 1.0]), 1.0).tolist()
     [0.0]
-    >>> optimality(1e3 * X, 1e3 * 1e4 * Z, 1e4, 1e3).tolist()  # A x 100, b x 1e5
-    [0.0]
+    >>> optimality(np.array([[0.0, 0.0]]), np.array([[-2.0, 1.0]]), np.array([1.0, 2.0]),
+    ...            4.0).tolist()  # coordinate 0 should move by 2
+    [0.5]
     """
-    Zs = Z / np.reshape(norm2, (-1, 1))
-    res = np.abs(np.minimum(X, Zs)).max(axis=1)
-    if plain is not None and plain.any():
-        res[plain] = np.abs(Zs[plain]).max(axis=1)
-    scale = np.maximum(np.abs(X).max(axis=1), x_scale)
-    return res / np.maximum(scale, np.finfo(float).tiny)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inv = np.where(col > 0, 1.0 / col, 0.0)
+        Zc = Z * inv
+        res = np.abs(np.minimum(X * col, Zc)).max(axis=1)
+        if plain is not None and plain.any():
+            res[plain] = np.abs(Zc[plain]).max(axis=1)
+    return res / np.maximum(b_norm, np.finfo(float).tiny)
 
 
 class Hadamard:

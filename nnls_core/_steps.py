@@ -12,7 +12,10 @@ Each policy is written once and works per row on a batch:
   backtracking step (``k/(k+3)`` for the Hadamard method, the FISTA sequence for
   projected gradient);
 * :class:`Mirror`: accelerated mirror descent from the paper's second-order ODE;
-* :class:`Multiplicative`: Sha-Saul-Lee multiplicative updates.
+* :class:`Multiplicative`: Sha-Saul-Lee multiplicative updates;
+* :class:`FixedFrom`, :class:`NesterovPaper`, :class:`MirrorPaper`: the authors' step
+  indexing and momentum schedules, as their published code runs them (no restarts or
+  sign guards unless asked; see :mod:`nnls_core.paper`).
 
 A line search that can find no decrease ends the row as "stalled", never "converged".
 """
@@ -28,6 +31,13 @@ GLL_MEMORY = 10
 MAX_HALVINGS = 80
 #: BB steps are capped at this multiple of the initial step.
 BB_CAP = 1e10
+
+def at_floor(f_new: np.ndarray, f: np.ndarray, f0: np.ndarray) -> np.ndarray:
+    """True where ``f_new`` exceeds ``f`` by no more than the rounding of an objective
+    evaluation (relative to f and, near zero, to the starting objective)."""
+    return np.isfinite(f_new) & (f_new - f <= 1e-12 * f + 1e-15 * np.sqrt(f * f0)
+                                 + 1e-30 * f0)
+
 
 NO_DECREASE = ("no step along the descent direction decreases the objective (the "
                "objective is at its floating-point floor, or the gradient has vanished)")
@@ -234,8 +244,8 @@ class Momentum:
             plain, failed2 = self._from(run, k, run.P[up], run.G[up], run.Z[up], run.f[up],
                                         rows=up)
             # a plain step may only fail to decrease by rounding (the floating-point floor)
-            worse = failed2 | ~run.geo.valid(plain[0], rows=up) | ~(
-                plain[3] <= run.f[up] * (1 + 1e-12) + 1e-300)
+            worse = failed2 | ~run.geo.valid(plain[0], rows=up) | ~at_floor(
+                plain[3], run.f[up], run.f0[up])
             for a, b in zip(pts, plain):
                 a[up] = b
             if worse.any():
@@ -355,7 +365,7 @@ class Mirror:
             rows = np.flatnonzero(bad)
             again = rows[v["restarted"][rows]]  # a step without momentum fails too
             if again.size:
-                floor = np.isfinite(f_new[again]) & (f_new[again] <= run.f[again] * (1 + 1e-12))
+                floor = at_floor(f_new[again], run.f[again], run.f0[again])
                 if self.inner is None:
                     v["scale"][again] *= 0.5
                     stall = again[v["scale"][again] < 1e-12]
@@ -405,3 +415,162 @@ class Multiplicative:
             run.accept(go, X_new[go], X_new[go], R_new[go], f_new[go])
         else:
             run.accept(None, X_new, X_new, R_new, f_new)
+
+
+# --- the authors' schedules (Chou et al.'s published code; see nnls_core.paper) --------
+
+class FixedFrom(Fixed):
+    """``eta_k = eta / (k + offset)^decay`` per row, k = 0, 1, ...
+
+    :class:`Fixed` is ``offset = 1``; the authors index their decay ``eta / (t+2)^gamma``
+    from ``t = 0``, i.e. ``offset = 2``. The step itself is :meth:`Fixed.step`.
+    """
+
+    def __init__(self, eta, decay=0.0, offset=1.0) -> None:
+        super().__init__(eta, decay)
+        self.offset = offset
+
+    def bind(self, run) -> None:
+        super().bind(run)
+        B = run.idx.size
+        run.vars["offset"] = np.broadcast_to(np.asarray(self.offset, float), (B,)).copy()
+
+    def size(self, run, k: int) -> np.ndarray:  # an instance method, unlike Fixed.size
+        eta = run.vars["eta"]
+        if not self.decaying:
+            return eta
+        return eta / (k + run.vars["offset"]) ** run.vars["decay"]
+
+
+def _even_u(run) -> np.ndarray:
+    """Rows whose u may change sign: u-form with an even integer L (``x = u^L >= 0``)."""
+    L = getattr(run.geo, "L", None)
+    if L is None or getattr(run.geo, "form", "x") != "u":
+        return np.zeros(run.idx.size, dtype=bool)
+    return (L % 2 == 0)
+
+
+def _finish(run, k: int, P, X, R, f, ok, why) -> None:
+    """Accept the rows with ``ok``; end the others as "diverged" (``why(row)``)."""
+    if ok.all():
+        run.accept(None, P, X, R, f)
+        return
+    rows = np.flatnonzero(~ok)
+    diverged(run, rows, k, [why(r) for r in rows])
+    good = np.flatnonzero(ok)
+    run.accept(good, P[good], X[good], R[good], f[good])
+
+
+class NesterovPaper:
+    """The authors' Nesterov momentum on u, as their code runs it.
+
+    With a momentum counter ``c`` (0 at the start) and the extrapolated point ``v``
+    (``v_0 = u_0``), one iteration is::
+
+        u_{k+1} = v_k - eta_k G(v_k)          # the gradient at v, G = L v^(L-1) z(v^L)
+        v_{k+1} = u_{k+1} + c/(c+3) (u_{k+1} - u_k);   c <- c + 1
+
+    The iterate is ``x_k = u_k^L`` (the point the objective and the stopping test see).
+    Nothing else: no function-value restart, no line search, and u may cross zero when
+    L is an even integer (x = u^L stays >= 0; for other L a negative u ends the row as
+    "diverged"). Options: ``restart`` (theirs: once ``c > 10``, when
+    ``||u_{k+1} - u_k|| < ||u_k - u_{k-1}||`` set ``c = 1`` and ``v = u_{k+1}``);
+    ``sign_guard`` (an extrapolated ``v`` with a negative entry is replaced by
+    ``u_{k+1}`` and ``c`` goes back to 0). Their step is ours times L (their gradient of
+    ``1/2 ||A u^2 - b||^2`` drops the factor 2).
+    """
+
+    def __init__(self, inner: FixedFrom, restart: bool = False,
+                 sign_guard: bool = False) -> None:
+        self.inner, self.restart, self.sign_guard = inner, restart, sign_guard
+
+    def bind(self, run) -> None:
+        self.inner.bind(run)
+        B = run.idx.size
+        run.vars["V"] = run.P.copy()
+        run.vars["c"] = np.zeros(B)
+        run.vars["dprev"] = np.full(B, np.inf)
+        run.vars["even"] = _even_u(run)
+
+    def step(self, run, k: int) -> None:
+        v, geo = run.vars, run.geo
+        eta = self.inner.size(run, k)
+        V = v["V"]
+        _, R_v = run.objective(geo.to_x(V))
+        G_v = geo.direction(V, run.gradient(R_v))
+        U = V - eta[:, None] * G_v
+        X = geo.to_x(U)
+        f, R = run.objective(X)
+        D = U - run.P
+        c = v["c"]
+        V_new = U + (c / (c + 3))[:, None] * D
+        c = c + 1
+        if self.restart:
+            dn = np.sqrt(np.einsum("ij,ij->i", D, D))
+            again = (c > 10) & (dn < v["dprev"])
+            V_new[again] = U[again]
+            c[again] = 1
+            v["dprev"] = dn
+        if self.sign_guard:
+            neg = ~(V_new.min(axis=1) >= 0)
+            V_new[neg] = U[neg]
+            c[neg] = 0
+        v["V"], v["c"] = V_new, c
+        inside = (U.min(axis=1) >= 0) | (v["even"] & np.isfinite(U.sum(axis=1)))
+        ok = inside & (f <= run.limit)
+        _finish(run, k, U, X, R, f, ok,
+                lambda r: geo.leaves_domain(r) if not inside[r]
+                else f"the objective grew to {f[r]:.3g}")
+
+
+class MirrorPaper(Mirror):
+    """The authors' accelerated mirror descent (x-form), as their code runs it.
+
+    With ``theta = psi(y)`` (``log y`` for L = 2; ``theta_0 = psi(x_0)``) and a counter
+    ``c`` (0 at the start), one iteration is::
+
+        theta <- theta - L^2 eta_k (c+2)/2 z(x_k)       # z = A^T (A x_k - b)
+        x_{k+1} = (x_k + tau psi^{-1}(theta)) / (1 + tau),  tau = 2/(c+3);  c <- c + 1
+
+    i.e. x is mixed with ``exp(zeta)`` before the gradient is taken at the mixed point,
+    which their loop records as ``x_{k+1}`` (their first mixing, with tau = 1, leaves
+    ``x_0`` unchanged). No restart by default; ``restart``: once ``c > 10``, when the
+    objective increases, ``theta = psi(x_{k+1})`` and ``c = 0``. For L = 2 their step
+    is ours times 4 = L^2 (their ``zeta -= eta (k+2)/2 grad``).
+    """
+
+    def __init__(self, inner: FixedFrom, restart: bool = False) -> None:
+        self.inner, self.restart = inner, restart
+
+    def bind(self, run) -> None:
+        L = run.geo.L
+        if not np.all(L == L[0]):
+            raise ValueError("accel='mirror_paper' runs one exponent L per batch")
+        self.L = float(L[0])
+        self.power = 2 / self.L - 1
+        self.inner.bind(run)
+        with np.errstate(divide="ignore"):
+            run.vars["theta"] = self.psi(run.X)
+        run.vars["c"] = np.zeros(run.idx.size)
+
+    def step(self, run, k: int) -> None:
+        v, L = run.vars, self.L
+        eta = self.inner.size(run, k)
+        c = v["c"]
+        theta = v["theta"] - (L**2 * eta * (c + 2) / 2)[:, None] * run.Z
+        tau = (2 / (c + 3))[:, None]
+        X = (run.X + tau * self.psi_inv(theta)) / (1 + tau)
+        f, R = run.objective(X)
+        c = c + 1
+        if self.restart:
+            up = np.flatnonzero((c > 10) & (f > run.f))
+            if up.size:
+                c[up] = 0
+                with np.errstate(divide="ignore"):
+                    theta[up] = self.psi(X[up])
+        v["theta"], v["c"] = theta, c
+        inside = run.geo.valid(X)
+        ok = inside & (f <= run.limit)
+        _finish(run, k, X, X, R, f, ok,
+                lambda r: run.geo.leaves_domain(r) if not inside[r]
+                else f"the objective grew to {f[r]:.3g}")

@@ -70,8 +70,7 @@ def _finish(sol, A, b, x_of) -> Flow:
     obj = 0.5 * np.einsum("ij,ij->i", R, R)
     if not sol.success or not keep.all() or not len(t):
         return Flow(t, obj, X, "stalled", f"the integrator stopped: {sol.message}")
-    norm2 = max(np.linalg.norm(A, 2) ** 2, np.finfo(float).tiny)
-    res = optimality(X[-1:], (R[-1:] @ A), norm2, np.abs(A.T @ b).max() / norm2)[0]
+    res = optimality(X[-1:], (R[-1:] @ A), np.linalg.norm(A, axis=0), np.linalg.norm(b))[0]
     if res <= FLOW_TOL:
         return Flow(t, obj, X, "converged", f"stationary at t = {t[-1]:.3g} (optimality "
                     f"residual {res:.2g})")

@@ -56,6 +56,8 @@ def _column(value, name: str, B: int) -> list:
 
 def _batch_size(*values) -> int:
     sizes = {np.size(v) for v in values if not isinstance(v, str) and np.ndim(v) > 0}
+    if 0 in sizes:
+        return 0
     sizes.discard(1)
     if len(sizes) > 1:
         raise ValueError(f"parameter lists have different lengths {sorted(sizes)}; "
@@ -119,6 +121,8 @@ def sweep(
     op = Operator(A, stack=True)
     b = op.check_b(b, batch=True)
     B = _batch_size(L, alpha, step, decay)
+    if B == 0:
+        raise ValueError("the parameter lists (L, alpha, step, decay) must not be empty")
     for size, name in ((op.batch, "A"), (b.shape[0] if b.ndim == 2 else None, "b")):
         if size is not None:
             if B not in (1, size):
