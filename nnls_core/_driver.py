@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._operator import Operator
-from ._reparam import optimality
+from ._reparam import residuals
 from ._threads import blas_threads
 from .references import solution_scale
 from .result import Recorder, Result
@@ -91,7 +91,8 @@ class Run:
         self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
         self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
         self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
-        self.b_norm = np.linalg.norm(self.b, axis=1)
+        self.inv_b_norm = 1.0 / np.maximum(np.linalg.norm(self.b, axis=1),
+                                           np.finfo(float).tiny)
         bad = ~(np.isfinite(self.f) & np.isfinite(self.G).all(axis=1))
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
@@ -124,8 +125,9 @@ class Run:
 
     def residual(self, X=None, Z=None) -> np.ndarray:
         """The stopping measure of the active rows (see :func:`nnls_core.optimality`)."""
-        return optimality(self.X if X is None else X, self.Z if Z is None else Z,
-                          self.op.col_norms, self.b_norm, self.geo.plain)
+        return residuals(self.X if X is None else X, self.Z if Z is None else Z,
+                         self.op.col_norms, self.op.inv_col_norms, self.inv_b_norm,
+                         self.geo.plain)
 
     # moves ----------------------------------------------------------------------------
     def accept(self, rows, P, X, R, f) -> None:
@@ -244,7 +246,7 @@ class Run:
         if keep.all():
             return
         rows = np.flatnonzero(keep)
-        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "b_norm",
+        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "inv_b_norm",
                      "f0", "limit"):
             setattr(self, name, getattr(self, name)[rows])
         for name, arr in self.vars.items():

@@ -152,6 +152,8 @@ class Operator:
         out._norm = None if self._norm is None else self._norm[rows]
         cols = getattr(self, "_cols", None)
         out._cols = None if cols is None else cols[rows]
+        inv = getattr(self, "_inv_cols", None)
+        out._inv_cols = None if inv is None else inv[rows]
         return out
 
     # norms ------------------------------------------------------------------------------
@@ -173,6 +175,15 @@ class Operator:
             else:
                 self._cols = np.full(self.shape[1], float(self.norm))
         return self._cols
+
+    @property
+    def inv_col_norms(self) -> np.ndarray:
+        """``1 / ||A e_i||_2`` (0 for a zero column), cached like :attr:`col_norms`."""
+        if getattr(self, "_inv_cols", None) is None:
+            c = self.col_norms
+            with np.errstate(divide="ignore"):
+                self._inv_cols = np.where(c > 0, 1.0 / c, 0.0)
+        return self._inv_cols
 
     @property
     def norm(self):

@@ -70,11 +70,17 @@ def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         inv = np.where(col > 0, 1.0 / col, 0.0)
-        Zc = Z * inv
-        res = np.abs(np.minimum(X * col, Zc)).max(axis=1)
-        if plain is not None and plain.any():
-            res[plain] = np.abs(Zc[plain]).max(axis=1)
-    return res / np.maximum(b_norm, np.finfo(float).tiny)
+        return residuals(X, Z, col, inv, 1.0 / np.maximum(b_norm, np.finfo(float).tiny),
+                         plain)
+
+
+def residuals(X, Z, col, inv_col, inv_b_norm, plain=None) -> np.ndarray:
+    """:func:`optimality` with the reciprocals precomputed (the driver's hot path)."""
+    Zc = Z * inv_col
+    res = np.abs(np.minimum(X * col, Zc)).max(axis=1)
+    if plain is not None:
+        res[plain] = np.abs(Zc[plain]).max(axis=1)
+    return res * inv_b_norm
 
 
 class Hadamard:
@@ -93,29 +99,37 @@ class Hadamard:
         self._group()
 
     def _group(self) -> None:
-        """Rows grouped by exponent so that pow_ takes its fast paths."""
-        Ls = self.L
+        """Rows grouped by exponent so that pow_ takes its fast paths (the same code path
+        as a single run, so a batch is bit-identical to sequential runs)."""
+        self.groups = self._groups(self.L)
+        self.plain = (self.L == 1) if np.any(self.L == 1) else None
+
+    @staticmethod
+    def _groups(Ls: np.ndarray) -> list:
         if Ls.size and np.all(Ls == Ls[0]):
-            self.groups = [(float(Ls[0]), slice(None))]
-        else:
-            self.groups = [(float(v), np.flatnonzero(Ls == v)) for v in np.unique(Ls)]
-        self.plain = (Ls == 1) if np.any(Ls == 1) else None
+            return [(float(Ls[0]), slice(None))]
+        groups = []
+        for v in np.unique(Ls):
+            idx = np.flatnonzero(Ls == v)
+            contiguous = idx[-1] - idx[0] + 1 == idx.size  # a view, not a copy
+            groups.append((float(v), slice(idx[0], idx[-1] + 1) if contiguous else idx))
+        return groups
 
     def keep(self, rows: np.ndarray) -> None:
         """Keep only the given rows."""
         self.L = self.L[rows]
         self._group()
 
-    def _per_group(self, fn, *arrays: np.ndarray, rows=None) -> np.ndarray:
+    def _per_group(self, fn, P: np.ndarray, Z: np.ndarray | None = None,
+                   rows=None) -> np.ndarray:
         groups = self.groups
         if rows is not None and len(groups) > 1:
-            Ls = self.L[rows]
-            groups = [(float(v), np.flatnonzero(Ls == v)) for v in np.unique(Ls)]
+            groups = self._groups(self.L[rows])
         if len(groups) == 1:
-            return fn(groups[0][0], *arrays)
-        out = np.empty_like(arrays[0])
+            return fn(groups[0][0], P, Z)
+        out = np.empty_like(P)
         for L, sub in groups:
-            out[sub] = fn(L, *(a[sub] for a in arrays))
+            out[sub] = fn(L, P[sub], None if Z is None else Z[sub])
         return out
 
     def start(self, alpha: np.ndarray, n: int) -> np.ndarray:
@@ -127,7 +141,7 @@ class Hadamard:
         """The NNLS iterate of each row (of the given rows when ``rows`` is set)."""
         if self.form == "x":
             return P
-        return self._per_group(lambda L, p: pow_(p, L), P, rows=rows)
+        return self._per_group(lambda L, p, _: pow_(p, L), P, rows=rows)
 
     def direction(self, P: np.ndarray, Z: np.ndarray, rows=None) -> np.ndarray:
         """``G`` with ``P <- P - eta G``: ``L u^(L-1) z`` (u-form, the gradient of
