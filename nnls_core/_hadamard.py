@@ -20,7 +20,15 @@ from .result import Result
 
 def policy_for(opts: HadamardOptions, etas: np.ndarray, decays: np.ndarray):
     """The step policy of ``opts`` (its step kind and acceleration), per-row steps."""
+    if opts.accel == "nesterov_paper":
+        return _steps.NesterovPaper(_steps.FixedFrom(etas, decays, opts.decay_offset),
+                                    opts.restart, opts.sign_guard)
+    if opts.accel == "mirror_paper":
+        return _steps.MirrorPaper(_steps.FixedFrom(etas, decays, opts.decay_offset),
+                                  opts.restart)
     fixed = _steps.Fixed(etas, decays) if opts.fixed else None
+    if fixed is not None and opts.decay_offset != 1:
+        fixed = _steps.FixedFrom(etas, decays, opts.decay_offset)
     if opts.accel == "nesterov":
         return _steps.Momentum(fixed, "nesterov")
     if opts.accel == "mirror":
@@ -36,13 +44,15 @@ def run_batch(op: Operator, b: np.ndarray, rows: list[HadamardOptions], *,
     the step kind and the budget of ``rows[0]``; L, alpha, a fixed step and decay are
     per row)."""
     first = rows[0]
-    kinds = {(o.form, o.accel, o.fixed or o.step, o.max_iter, o.tol) for o in rows}
+    kinds = {(o.form, o.accel, o.fixed or o.step, o.max_iter, o.tol, o.decay_offset,
+              o.restart, o.sign_guard) for o in rows}
     if len(kinds) > 1:
         raise ValueError("a batch shares form, accel, the step kind (fixed, 'bb' or "
-                         "'auto'), max_iter and tol; run separate batches for each")
+                         "'auto'), max_iter and tol (and decay_offset, restart, "
+                         "sign_guard); run separate batches for each")
     L = np.array([o.L for o in rows])
     alpha = np.array([o.alpha for o in rows])
-    form = "x" if first.accel == "mirror" else first.form
+    form = "x" if first.accel in ("mirror", "mirror_paper") else first.form
     geo = Hadamard(L, form)
     etas = np.array([o.step if o.fixed else np.nan for o in rows])
     decays = np.array([o.decay for o in rows])
@@ -62,9 +72,12 @@ def hadamard(
     form: str = "u",
     accel: str | None = None,
     max_iter: int = 50_000,
-    tol: float = 1e-8,
+    tol: float = 1e-7,
     time_limit: float | None = None,
     callback: Callable | None = None,
+    decay_offset: float = 1.0,
+    restart: bool = False,
+    sign_guard: bool = False,
 ) -> Result:
     """NNLS by gradient descent on ``x = u^L`` from ``u_0 = alpha * 1``.
 
@@ -89,10 +102,12 @@ def hadamard(
     form : {"u", "x"}
         "u": ``u <- u - eta L u^(L-1) (.) z``; "x": the Riemannian form
         ``x <- x - eta L^2 x^(2-2/L) (.) z``, where ``z = A^T (A x - b)``.
-    accel : {None, "nesterov", "mirror"}
+    accel : {None, "nesterov", "mirror", "nesterov_paper", "mirror_paper"}
         "nesterov": momentum ``k/(k+3)`` on u with function-value restart;
         "mirror": accelerated mirror descent discretizing the paper's ODE
         ``x' = (2/t)(y - x)``, ``y' = -(t/2) y (.) grad f(x)`` (restarted too).
+        "nesterov_paper" / "mirror_paper": the authors' schedules exactly as their
+        published code runs them (fixed step only, no restart; :mod:`nnls_core.paper`).
     max_iter : int
     tol : float
         Stop ("converged") when the relative optimality residual
@@ -103,6 +118,12 @@ def hadamard(
     callback : callable, optional
         ``callback(k, state)`` after every iteration (:class:`nnls_core.State`); return
         False to stop with status "cancelled".
+    decay_offset : float
+        ``eta_k = eta / (k + decay_offset)^decay`` (default 1; the authors' code uses 2).
+    restart, sign_guard : bool
+        For ``accel="nesterov_paper"`` / ``"mirror_paper"``: options of the authors'
+        momentum schedules (see :class:`nnls_core.HadamardOptions`); off by default, as
+        in the paper.
 
     Returns
     -------
@@ -122,7 +143,8 @@ def hadamard(
     """
     opts = HadamardOptions(L=L, alpha=alpha, step=step, decay=decay, form=form,
                            accel=accel, max_iter=max_iter, tol=tol, time_limit=time_limit,
-                           callback=callback)
+                           callback=callback, decay_offset=decay_offset, restart=restart,
+                           sign_guard=sign_guard)
     return hadamard_with(A, b, opts)
 
 

@@ -6,6 +6,9 @@ the solver's own defaults apply to the rest) and prints a summary or one JSON ob
 
 Bad input (unknown method, unreadable or non-finite files, an option the method does
 not take, ...) gives a one-line message on stderr and exit code 2, never a traceback.
+A run that ends without converging ("max_iter", "stalled", "diverged", "time_limit",
+"infeasible") is a result, not an error: its status and message are printed and the
+exit code is 0.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -32,7 +36,8 @@ GENERATOR_DEFAULTS: dict[str, Any] = {
 }
 _SPARSE_ONLY = ("sparsity", "noise", "negative_perturbation", "correlation")
 #: Method options, in the order they are reported.
-_METHOD_OPTIONS = ("L", "alpha", "step", "decay", "form", "accel", "max_iter", "tol")
+_METHOD_OPTIONS = ("L", "alpha", "step", "decay", "form", "accel", "max_iter", "tol",
+                   "time_limit")
 
 MAIN_EPILOG = """\
 commands:
@@ -63,7 +68,14 @@ examples:
   # your own data (CSV or .npy only; pickled .npy files are refused), save x
   %(prog)s --A A.csv --b b.csv --method lawson_hanson --x-out x.npy
 
-exit status: 0 on a finished run (whatever its status), 2 on bad input.
+status: "converged" only when the stopping test holds (--tol). Otherwise the status
+says why the run ended and the message gives the details: "max_iter" (iteration cap),
+"stalled" (no step decreases the objective any more), "diverged" (fixed step too large;
+the message names a safe step), "time_limit" (--time-limit), "infeasible" (l1_min:
+A x = b has no non-negative solution).
+
+exit status: 0 on a finished run (whatever its status; see "status" and "message"),
+2 on bad input.
 """
 
 
@@ -154,7 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--accel", type=_accel, metavar="{nesterov,mirror,none}",
                    help="acceleration (hadamard)")
     s.add_argument("--max-iter", type=int, metavar="K", help="iteration cap")
-    s.add_argument("--tol", type=float, help="relative KKT tolerance")
+    s.add_argument("--tol", type=float,
+                   help="stop (status converged) when the relative optimality residual "
+                        "||min(x, grad f(x) / ||A||_2^2)||_inf / max(||x||_inf, "
+                        "||A^T b||_inf / ||A||_2^2) is at most TOL; scale-free (scaling A, "
+                        "b or x leaves it unchanged); default 1e-7 (iterative methods)")
+    s.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="wall-clock limit (iterative methods); the run then ends with "
+                        "status time_limit")
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print one JSON object instead")
     o.add_argument("--x-out", metavar="FILE.npy", type=Path, help="save x as a .npy file")
@@ -248,7 +267,8 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.json:
         out: dict[str, Any] = {
             "method": args.method, "options": options, "problem": desc,
-            "status": res.status, "message": res.message,
+            "status": res.status, "success": res.success, "message": res.message,
+            "optimality": _finite(res.kkt),
             "objective": _finite(res.objective), "rnorm": _finite(res.rnorm),
             "n_iter": int(res.n_iter), "time_s": float(res.time_s),
             "x": [float(v) for v in res.x],
@@ -266,8 +286,10 @@ def run_solve(args: argparse.Namespace) -> int:
         f"problem    {problem.name}" + (f" (seed {problem.seed})" if problem.seed is not None
                                         else "") + f", A is {m} x {n}",
         f"method     {args.method} ({opts})",
-        f"status     {res.status} after {res.n_iter:,} iterations in {1e3 * res.time_s:.1f} ms",
+        f"status     {res.status} after {res.n_iter:,} iterations in {1e3 * res.time_s:.1f} ms"
+        + ("" if res.success else " (not converged, see the message)"),
         f"message    {res.message}",
+        f"optimality relative residual {res.kkt:.3g}",
         f"objective  {res.objective:.6e}   ||Ax - b|| = {res.rnorm:.6e}",
         f"x          {big} of {n} entries above 1e-3 max|x|, ||x||_1 = {float(np.abs(x).sum()):.6g}, "
         f"min x = {float(x.min()):.3g}",
@@ -306,6 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return run_solve(args)
+    except BrokenPipeError:  # e.g. piped into head: the reader left, not an error
+        try:  # point stdout at devnull so that the flush at exit does not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
     except ValueError as exc:
         msg = " ".join(str(exc).split())  # one line
         print(f"{PROG} solve: error: {msg}", file=sys.stderr)

@@ -6,7 +6,8 @@ import math
 import numbers
 from typing import Any
 
-from ._solve import METHODS
+from ._solve import METHODS, OPTIONS
+from .options import make
 
 #: Keyword arguments of :func:`nnls_core.sparse_problem`, in call order.
 _SPARSE_KEYS = ("noise", "negative_perturbation", "correlation", "seed")
@@ -109,7 +110,8 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
         One of :data:`nnls_core.METHODS`.
     options : dict
         Keyword options of the method, in the order to write them; values must be
-        numbers, strings, bools or None.
+        numbers, strings, bools or None. They are checked by the method's options type
+        (:mod:`nnls_core.options`), as :func:`nnls_core.solve` checks them.
 
     Returns
     -------
@@ -120,8 +122,9 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
     Raises
     ------
     ValueError
-        Unknown generator or method, missing or extra problem keys, an option value
-        that has no exact literal.
+        Unknown generator or method, missing or extra problem keys, an option the
+        method does not take or a bad option value, an option value that has no exact
+        literal.
 
     Examples
     --------
@@ -146,11 +149,12 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
         raise ValueError(f"unknown method {method!r}; choose one of {sorted(METHODS)}")
     if not isinstance(options, dict):
         raise ValueError(f"options must be a dict, got {type(options).__name__}")
-    imports, build = _problem_code(problem)
-    opt_lines = [f"    {str(k)!r}: {_literal(v, f'option {k!r}')}," for k, v in options.items()]
     for k in options:
         if not isinstance(k, str) or not k.isidentifier():
             raise ValueError(f"option names must be identifiers, got {k!r}")
+    make(OPTIONS[method], options, method)  # the check nc.solve makes: fail here, not later
+    imports, build = _problem_code(problem)
+    opt_lines = [f"    {str(k)!r}: {_literal(v, f'option {k!r}')}," for k, v in options.items()]
     lines = [
         '"""Reproduce an NNLS dashboard run with nnls_core (Chou et al., AISTATS 2025)."""',
         "",
@@ -163,6 +167,9 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
         *(["}"] if opt_lines else []),
         f"r = nc.solve(p.A, p.b, method={method!r}, **options)",
         "",
+        "# r.status is 'converged' (r.success) only when the stopping test holds: the relative",
+        "# optimality residual nc.optimality is at most tol. Otherwise ('max_iter', 'stalled',",
+        "# 'diverged', 'time_limit', 'infeasible') r.message says why the run ended.",
         'print(f"status: {r.status} ({r.message})")',
         'print(f"objective: {r.objective:.6e}")',
         'print(f"iterations: {r.n_iter}")',

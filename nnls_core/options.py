@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ._validation import check_int, check_positive, check_range
 
 #: Largest exponent L accepted (x = u^L).
 MAX_L = 64.0
+#: The authors' momentum schedules (Chou et al.'s published code), fixed steps only.
+PAPER_ACCELS = ("nesterov_paper", "mirror_paper")
 
 
 def _budget(obj) -> None:
@@ -42,6 +46,33 @@ class HadamardOptions:
     Traceback (most recent call last):
     ...
     ValueError: L must be between 1 and 64, got 0.5
+
+    The authors' schedules (Chou et al.'s published code, see :mod:`nnls_core.paper`):
+
+    >>> o = HadamardOptions(step=0.005, accel="nesterov_paper")
+    >>> o.decay_offset, o.restart, o.sign_guard
+    (1.0, False, False)
+    >>> HadamardOptions(step=0.05, decay=0.5, decay_offset=2).decay_offset
+    2.0
+
+    Attributes
+    ----------
+    decay_offset : float
+        The decaying step is ``eta_k = eta / (k + decay_offset)^decay`` for k = 0, 1, ...
+        Default 1 (``eta / (k+1)^decay``); the authors index ``eta / (t+2)^gamma``
+        (``decay_offset=2``). Fixed steps with ``accel`` None or a "_paper" schedule
+        only.
+    restart : bool
+        For ``accel="nesterov_paper"`` / ``"mirror_paper"`` only: the authors' restart
+        rule (Nesterov: after more than 10 momentum steps, restart when
+        ``||u_k - u_{k-1}||`` decreases; mirror: after more than 10, restart when the
+        objective increases).
+        Off in the paper's presets. ("nesterov" and "mirror" always restart.)
+    sign_guard : bool
+        For ``accel="nesterov_paper"`` only: an extrapolated point with a negative entry
+        is replaced by the current point (no momentum for that row). Off in the paper's
+        presets, where u may cross zero for even L (``x = u^L`` stays >= 0); for other L
+        a negative u ends the row as "diverged".
     """
 
     L: float = 2.0
@@ -51,9 +82,12 @@ class HadamardOptions:
     form: str = "u"
     accel: str | None = None
     max_iter: int = 50_000
-    tol: float = 1e-8
+    tol: float = 1e-7
     time_limit: float | None = None
     callback: Callable | None = None
+    decay_offset: float = 1.0
+    restart: bool = False
+    sign_guard: bool = False
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
@@ -65,8 +99,28 @@ class HadamardOptions:
         set_("decay", decay)
         if self.form not in ("u", "x"):
             raise ValueError(f"form must be 'u' or 'x', got {self.form!r}")
-        if self.accel not in (None, "nesterov", "mirror"):
-            raise ValueError(f"accel must be None, 'nesterov' or 'mirror', got {self.accel!r}")
+        if self.accel not in (None, "nesterov", "mirror") + PAPER_ACCELS:
+            raise ValueError(f"accel must be None, 'nesterov' or 'mirror', got {self.accel!r} "
+                             f"(or the authors' schedules {PAPER_ACCELS})")
+        paper = self.accel in PAPER_ACCELS
+        if paper and (self.step is None or isinstance(self.step, str)):
+            raise ValueError(f"accel={self.accel!r} is the authors' fixed-step schedule; "
+                             f"give step=<number>, got {self.step!r}")
+        set_("decay_offset", check_positive(self.decay_offset, "decay_offset"))
+        if self.decay_offset != 1 and self.accel in ("nesterov", "mirror"):
+            raise ValueError(f"decay_offset applies to accel None or {PAPER_ACCELS}; "
+                             f"accel={self.accel!r} decays as eta/(k+1)^decay")
+        for name in ("restart", "sign_guard"):
+            value = getattr(self, name)
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"{name} must be True or False, got {value!r}")
+            set_(name, bool(value))
+        if self.restart and not paper:
+            why = "always restarts" if self.accel else "has no momentum"
+            raise ValueError(f"restart applies to accel in {PAPER_ACCELS} "
+                             f"(accel={self.accel!r} {why})")
+        if self.sign_guard and self.accel != "nesterov_paper":
+            raise ValueError("sign_guard applies to accel='nesterov_paper' only")
         step = self.step
         if step is None:
             step = "bb" if self.accel is None else "auto"
@@ -106,7 +160,7 @@ class FirstOrderOptions:
 
     step: float | None = None
     max_iter: int = 50_000
-    tol: float = 1e-8
+    tol: float = 1e-7
     time_limit: float | None = None
     callback: Callable | None = None
 

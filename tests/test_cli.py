@@ -105,6 +105,27 @@ def test_readable_summary(tmp_path):
     assert f"{np.linalg.norm(ref.x - p.x_true):.6e}" in proc.stdout
 
 
+def test_not_converged_is_a_result_exit_0_with_status_and_message():
+    out = solve_json("--m", "20", "--n", "40", "--sparsity", "2", "--max-iter", "10")
+    p = nc.sparse_problem(20, 40, 2, seed=0)
+    ref = nc.solve(p.A, p.b, max_iter=10)
+    assert ref.status == "max_iter" and not ref.success
+    assert_same(out, ref, p)
+    assert out["success"] is False and out["optimality"] == pytest.approx(ref.kkt, rel=1e-12)
+    proc = run_cli("solve", "--m", "20", "--n", "40", "--sparsity", "2", "--max-iter", "10")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert "max_iter after 10 iterations" in proc.stdout and "not converged" in proc.stdout
+    assert ref.message in proc.stdout
+
+
+def test_converged_json_reports_success_and_the_relative_residual():
+    out = solve_json("--m", "20", "--n", "40", "--sparsity", "2", "--tol", "1e-6")
+    p = nc.sparse_problem(20, 40, 2, seed=0)
+    ref = nc.solve(p.A, p.b, tol=1e-6)
+    assert out["status"] == "converged" and out["success"] is True
+    assert out["optimality"] == pytest.approx(ref.kkt, rel=1e-12) and out["optimality"] <= 1e-6
+
+
 def test_help_is_useful(capsys):
     from nnls_core.cli import main
 
@@ -115,8 +136,12 @@ def test_help_is_useful(capsys):
     sub = run_cli("solve", "--help")
     assert sub.returncode == 0
     for word in ("--generator", "--A", "--alpha", "--step", "--json", "--x-out", "examples:",
-                 "lawson_hanson"):
+                 "lawson_hanson", "--time-limit", "stalled", "exit status"):
         assert word in sub.stdout
+    # --tol is the scale-free relative optimality residual (default 1e-7)
+    tol_help = " ".join(sub.stdout.split("\n  --tol TOL", 1)[1]
+                        .split("\n  --time-limit")[0].split())
+    assert "relative optimality residual" in tol_help and "1e-7" in tol_help
 
 
 def _pickled_npy() -> bytes:
@@ -132,6 +157,9 @@ BAD = {
     "option-not-taken": (["--method", "fista", "--alpha", "0.1"], {}, "does not take"),
     "bad-value": (["--alpha", "-1"], {}, "alpha"),
     "bad-step": (["--step", "fast"], {}, "--step"),
+    "bad-tol": (["--tol", "-1"], {}, "tol"),
+    "time-limit-not-taken": (["--method", "lawson_hanson", "--time-limit", "1"], {},
+                             "does not take"),
     "nan-csv": (["--A", "A.csv", "--b", "b.csv"],
                 {"A.csv": b"1,2\n3,nan\n", "b.csv": b"1\n2\n"}, "non-finite"),
     "pickle-npy": (["--A", "A.npy", "--b", "b.csv"],

@@ -119,6 +119,10 @@ def test_uploaded_data_snippet(tmp_path, monkeypatch, capsys):
     ({"generator": "gaussian", "m": 3, "n": 3, "sparsity": 2}, "hadamard", {}, "do not apply"),
     ({"generator": "gaussian", "m": 3.5, "n": 3, "seed": 0}, "hadamard", {}, "integer"),
     (SPARSE, "hadamard", {"alpha": [1e-3]}, "alpha"),
+    # options are checked by the method's options type, as nc.solve checks them
+    (SPARSE, "hadamard", {"tol": -1.0}, "tol"),
+    (SPARSE, "hadamard", {"step": "bb", "accel": "nesterov"}, "step"),
+    (SPARSE, "fista", {"alpha": 1e-3}, "does not take"),
 ])
 def test_bad_arguments_raise_value_error(problem, method, options, match):
     with pytest.raises(ValueError, match=match):

@@ -15,6 +15,8 @@ import nnls_core as nc
 from ui.state import encode
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "playground.py")
+#: The page's default tolerance: the library's (relative optimality residual).
+TOL = nc.HadamardOptions().tol
 
 
 def run_page(**settings) -> AppTest:
@@ -41,7 +43,7 @@ def table(at: AppTest):
 def test_default_story_matches_the_library():
     at = run_page()
     p = nc.sparse_problem(30, 100, 4, seed=0)
-    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=TOL)
     lh = nc.solve(p.A, p.b, method="lawson_hanson")
     df = table(at)
     row = df.loc["Hadamard L=2, α=1e-03"]
@@ -84,13 +86,37 @@ def test_every_generator(kind):
 def test_every_solver_setting(accel, step_kind):
     at = run_page(accel=accel, step_kind=step_kind, eta=0.02, m=20, n=40, max_iter=3000)
     p = nc.sparse_problem(20, 40, 4, seed=0)
-    opts = dict(L=2, alpha=1e-3, max_iter=3000, tol=1e-6)
+    opts = dict(L=2, alpha=1e-3, max_iter=3000, tol=TOL)
     opts |= {"accel": accel} if accel else {"form": "u"}
     opts |= {"step": 0.02, "decay": 0.0} if step_kind == "fixed" else {"step": step_kind}
     ref = nc.solve(p.A, p.b, **opts)
     row = table(at).iloc[0]
     assert row["objective"] == pytest.approx(ref.objective, rel=1e-12, abs=1e-30)
     assert row["iterations"] == ref.n_iter
+
+
+def test_tolerance_is_the_relative_residual_with_the_library_default():
+    at = run_page(m=20, n=40)
+    assert TOL == 1e-7 and at.session_state["tol"] == TOL
+    assert at.select_slider(key="tol").options == ["1e-04", "1e-06", "1e-07", "1e-08", "1e-10"]
+    at = run_page(m=20, n=40, tol=1e-4)
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=1e-4)
+    row = table(at).iloc[0]
+    assert row["iterations"] == ref.n_iter and row["status"] == "converged"
+    assert ref.kkt <= 1e-4
+
+
+def test_not_converged_is_a_warning_with_the_library_message_never_green():
+    at = run_page(m=20, n=40, max_iter=10)
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10, tol=TOL)
+    assert ref.status == "max_iter"
+    assert table(at).iloc[0]["status"] == "max_iter"
+    text = at.warning[0].value
+    assert "Not converged" in text and ref.message in text
+    badge = next(m.value for m in at.markdown if "-badge[" in m.value)
+    assert ":orange-badge[max_iter" in badge and "green" not in badge
 
 
 def test_x_form_decay_and_exponents():
@@ -181,7 +207,7 @@ def test_url_settings_are_applied_and_published():
     at.run()
     assert not at.exception
     p = nc.sparse_problem(20, 40, 4, seed=0)
-    ref = nc.solve(p.A, p.b, L=3, alpha=1e-4, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    ref = nc.solve(p.A, p.b, L=3, alpha=1e-4, step="bb", form="u", max_iter=10_000, tol=TOL)
     df = table(at)
     assert df.loc["Hadamard L=3, α=1e-04", "objective"] == pytest.approx(ref.objective,
                                                                           rel=1e-12, abs=1e-30)
@@ -218,7 +244,7 @@ def test_downloads_are_the_run_and_the_problem():
     buttons = {b.proto.label: b for b in at.get("download_button")}
     assert {"Run history (.csv)", "Problem A, b, x_true (.npz)"} <= set(buttons)
     p = nc.sparse_problem(20, 40, 4, seed=0)
-    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=1e-6)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, step="bb", form="u", max_iter=10_000, tol=TOL)
     csv = ref.history.to_csv().splitlines()
     assert len(csv) == ref.n_iter + 2
     assert float(csv[-1].split(",")[1]) == ref.objective

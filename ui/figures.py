@@ -32,7 +32,7 @@ def log_indices(n: int, max_points: int = 600) -> np.ndarray:
     --------
     >>> log_indices(5).tolist()
     [0, 1, 2, 3, 4]
-    >>> idx = log_indices(10**6, 100); len(idx) <= 101 and idx[-1] == 10**6 - 1
+    >>> idx = log_indices(10**6, 100); bool(len(idx) <= 101 and idx[-1] == 10**6 - 1)
     True
     """
     if n <= max_points:
@@ -63,14 +63,18 @@ def objective_figure(results: dict[str, Result], f_star: float, *, gamma: float 
         if len(obj) < 2:
             continue
         idx = log_indices(len(obj) - 1) + 1  # iterations 1..n_iter on a log axis
+        ks = r.history.objective_iterations[idx]  # long runs log every 2nd, 4th, ... one
         gap = np.maximum(obj[idx] - f_star, FLOOR)
-        fig.add_trace(go.Scatter(x=f32(idx), y=f32(gap), name=label, mode="lines",
+        fig.add_trace(go.Scatter(x=f32(ks), y=f32(gap), name=label, mode="lines",
                                  line=dict(color=COLORS[i % len(COLORS)], width=2.5)))
     if anchor is not None and len(results[anchor].history.objective) > 10:
-        obj = results[anchor].history.objective
-        n = len(obj) - 1
-        k0 = max(2, int(round(n ** 0.5)))  # a point in the middle of the log axis
-        g0 = max(obj[k0] - f_star, FLOOR)
+        h = results[anchor].history
+        obj, its = h.objective, h.objective_iterations
+        n = int(its[-1])
+        # a point in the middle of the log axis (the logged iteration nearest sqrt(n))
+        j0 = min(int(np.searchsorted(its, max(2, int(round(n ** 0.5))))), len(its) - 1)
+        k0 = int(its[j0])
+        g0 = max(obj[j0] - f_star, FLOOR)
         ks = np.geomspace(k0, n, 50)
         refs = [("1/k", 1.0), ("1/k²", 2.0)]
         if gamma:
@@ -180,9 +184,13 @@ def stem_figure(vectors: dict[str, np.ndarray], x_true: np.ndarray | None = None
     return fig
 
 
-def l1_kkt_figure(results: dict[str, Result], references: dict[str, float]) -> go.Figure:
-    """Left: ||x_k||_1 with horizontal references; right: KKT residual (log-log)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("ℓ1 norm of x_k", "KKT residual ‖min(x, ∇f)‖∞"))
+def l1_kkt_figure(results: dict[str, Result], references: dict[str, float], *,
+                  tol: float | None = None) -> go.Figure:
+    """Left: ||x_k||_1 with horizontal references; right: the relative optimality residual
+    of the stopping test (``History.kkt``, see :func:`nnls_core.optimality`), log-log,
+    with the tolerance ``tol`` as a dotted line when given."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "ℓ1 norm of x_k", "relative optimality residual (stopping test)"))
     for i, (label, r) in enumerate(results.items()):
         h = r.history
         keep = log_indices(len(h.iterations), 400)
@@ -199,6 +207,10 @@ def l1_kkt_figure(results: dict[str, Result], references: dict[str, float]) -> g
                                  mode="lines", line=dict(color=["#1a202c", "#718096", "#a0aec0"][j % 3],
                                                          width=1.4, dash=["dash", "dot", "dashdot"][j % 3])),
                       row=1, col=1)
+    if tol is not None and tol > 0:
+        fig.add_trace(go.Scatter(x=[1, max(k_max, 2)], y=[tol, tol], name=f"tolerance {tol:.0e}",
+                                 mode="lines", line=dict(color="#718096", width=1.2, dash="dot")),
+                      row=1, col=2)
     fig.update_layout(**{**LAYOUT, "margin": dict(l=60, r=20, t=110, b=50),
                          "legend": dict(orientation="h", yanchor="bottom", y=1.1, x=0)})
     fig.update_xaxes(type="log", title="iteration k")

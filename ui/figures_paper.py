@@ -39,7 +39,7 @@ def l1_alpha_figure(ib) -> go.Figure:
     """``||x_alpha||_1`` of the limit against alpha (log axis), one line per L, with the
     LP minimum-l1 value, Lawson-Hanson's l1 and ``||x_true||_1`` as horizontal lines.
 
-    Open markers: runs that stopped at ``max_iter`` (not converged)."""
+    Open markers: runs that did not converge (status "max_iter", "stalled", ...)."""
     fig = go.Figure()
     for i, L in enumerate(ib.Ls):
         conv = ib.converged[i]
@@ -91,7 +91,8 @@ def residual_paths_figure(results: dict[str, Result], *, title: str) -> go.Figur
         if len(obj) < 2:
             continue
         idx = log_indices(len(obj))
-        x, y = _finite(idx + 1, np.maximum(np.sqrt(2 * np.maximum(obj[idx], 0)), FLOOR))
+        ks = r.history.objective_iterations[idx]  # long runs log every 2nd, 4th, ... one
+        x, y = _finite(ks + 1, np.maximum(np.sqrt(2 * np.maximum(obj[idx], 0)), FLOOR))
         fig.add_trace(go.Scatter(x=x, y=y, name=label, mode="lines",
                                  line=dict(color=COLORS[i % len(COLORS)], width=2.2)))
     _layout(fig, title)
@@ -160,10 +161,21 @@ def perturbation_figure(pe) -> go.Figure:
     return fig
 
 
-def _curve(obj: np.ndarray, quantity: str):
+def _curve(h, quantity: str):
+    """(iteration + 1, quantity) of a History, thinned for plotting."""
+    obj = h.objective
     idx = log_indices(len(obj))
     val = obj[idx] if quantity == "objective" else np.sqrt(2 * np.maximum(obj[idx], 0))
-    return idx + 1, np.maximum(val, FLOOR)
+    return h.objective_iterations[idx] + 1, np.maximum(val, FLOOR)
+
+
+def _anchor(h, quantity: str) -> tuple[int, float]:
+    """(last iteration n, the quantity near iteration sqrt(n)): where reference slopes start."""
+    its = h.objective_iterations
+    n = int(its[-1])
+    j0 = min(int(np.searchsorted(its, max(2, int(np.sqrt(n))))), len(its) - 1)
+    v = h.objective[j0]
+    return n, float(v if quantity == "objective" else np.sqrt(2 * v))
 
 
 def _references(fig, k_end: int, y0: float, refs: list[tuple[str, float]]) -> None:
@@ -200,19 +212,17 @@ def decay_figure(results: dict, *, quantity: str = "rnorm") -> go.Figure:
         obj = r.history.objective
         if len(obj) < 2:
             continue
-        ks, ys = _curve(obj, quantity)
+        ks, ys = _curve(r.history, quantity)
         color = COLORS[gammas.index(g) % len(COLORS)]
         label = f"γ = {g:g}, L = {L:g}" + (" (diverged)" if r.status == "diverged" else "")
         fig.add_trace(go.Scatter(x=f32(ks), y=f32(ys), name=label, mode="lines",
                                  line=dict(color=color, width=2.2,
                                            dash=["solid", "dash", "dot", "dashdot"][
                                                Ls.index(L) % 4])))
-        if anchor is None or len(obj) > len(anchor):
-            anchor = obj
+        if anchor is None or obj.size > anchor.objective.size:
+            anchor = r.history
     if anchor is not None:
-        n = len(anchor) - 1
-        k0 = max(2, int(np.sqrt(n)))
-        y0 = anchor[k0] if quantity == "objective" else np.sqrt(2 * anchor[k0])
+        n, y0 = _anchor(anchor, quantity)
         refs = [(f"k^({g:g}−1)" + ("" if power == 1 else "/2"), power * (1 - g))
                 for g in gammas if g < 1]
         refs += [("1/k" if power == 1 else "1/√k", power), ("1/k²" if power == 1 else "1/k",
@@ -244,13 +254,13 @@ def acceleration_figure(out: dict, *, step: float, quantity: str = "rnorm") -> g
             obj = r.history.objective
             if len(obj) < 2:
                 continue
-            ks, ys = _curve(obj, quantity)
+            ks, ys = _curve(r.history, quantity)
             name = {"plain": "plain GD", "nesterov": "Nesterov (restart)",
                     "mirror": "accelerated mirror descent"}.get(label, label)
             if r.status == "diverged":
                 name += " (diverged)"
             if label == "plain":
-                anchor = obj
+                anchor = r.history
         else:  # a Flow: x axis k = t / h
             ok = np.isfinite(r.objective) & (r.t > 0)
             if not ok.any():
@@ -267,9 +277,7 @@ def acceleration_figure(out: dict, *, step: float, quantity: str = "rnorm") -> g
                                  line=dict(color=color, width=2.4 if dash == "solid" else 2,
                                            dash=dash)))
     if anchor is not None:
-        n = len(anchor) - 1
-        k0 = max(2, int(np.sqrt(n)))
-        y0 = anchor[k0] if quantity == "objective" else np.sqrt(2 * anchor[k0])
+        n, y0 = _anchor(anchor, quantity)
         refs = [("1/k" if power == 1 else "1/√k", power),
                 ("1/k²" if power == 1 else "1/k", 2 * power)]
         _references(fig, n, float(y0), refs)

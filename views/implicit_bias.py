@@ -1,10 +1,10 @@
 """Explore: the implicit bias of small initialization towards the minimum-l1 solution."""
 
-import numpy as np
 import streamlit as st
 
 import nnls_core as nc
 from nnls_core.experiments import implicit_bias
+from nnls_core.references import safe_step, solution_scale, spectral_norm
 from nnls_core.sweep import sweep
 from ui import figures_paper as F
 from ui import state
@@ -90,8 +90,8 @@ def _bias(n, m, s, seed, Ls, alphas, step):
 @st.cache_data(max_entries=16, show_spinner=False)
 def _paths(n, m, s, seed, L, alphas, max_iter):
     p = nc.sparse_problem(m, n, s, seed=seed)
-    x_max = float(np.max(nc.solve(p.A, p.b, method="lawson_hanson").x))
-    eta = nc.safe_step(float(np.linalg.norm(p.A, 2)), L, max(x_max, 1e-3))
+    x_max = solution_scale(p.A, p.b)  # largest entry of the Lawson-Hanson solution
+    eta = safe_step(spectral_norm(p.A), L, max(x_max, 1e-3))
     rs = sweep(p.A, p.b, L=L, alpha=alphas, step=eta, max_iter=max_iter, tol=1e-8)
     return eta, {f"α = {a:g}": r for a, r in zip(alphas, rs)}
 

@@ -28,7 +28,24 @@ STEPS = {"bb": "Barzilai-Borwein", "auto": "auto (backtracking)", "fixed": "fixe
 ACCELS = {None: "none", "nesterov": "Nesterov (on u)", "mirror": "accelerated mirror"}
 NOISES = (0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2)
 PERTURBATIONS = (0.0, 1e-3, 1e-2, 0.05, 0.1)
-TOLS = (1e-4, 1e-6, 1e-8, 1e-10)
+#: Tolerances of the relative (scale-free) optimality residual nc.optimality; the
+#: library's default is 1e-7.
+TOLS = (1e-4, 1e-6, 1e-7, 1e-8, 1e-10)
+TOL_HELP = ("Stop when the relative optimality residual "
+            "‖min(x, ∇f(x)/‖A‖₂²)‖∞ / max(‖x‖∞, ‖Aᵀb‖∞/‖A‖₂²) is at most this. It is "
+            "scale-free: scaling A, b or x leaves it unchanged. Default 1e-7, as in the library.")
+#: Badge colour of each status: green only for "converged".
+BADGES = {"converged": "green", "max_iter": "orange", "stalled": "orange",
+          "time_limit": "orange", "cancelled": "orange", "diverged": "red",
+          "infeasible": "red"}
+#: What to try when a run did not converge, per status.
+ADVICE = {
+    "max_iter": "Raise max iterations, or try Barzilai-Borwein steps or acceleration.",
+    "stalled": "No step decreases the objective any more: the tolerance is probably below "
+               "what rounding allows for this problem; try a larger tolerance.",
+    "time_limit": "Raise the time limit or max iterations.",
+    "cancelled": "The run was stopped before it converged.",
+}
 
 FIELDS = {
     "kind": Field(GENERATORS[0], choices=tuple(GENERATORS)),
@@ -40,13 +57,14 @@ FIELDS = {
     "accel": Field(None, choices=tuple(ACCELS)), "step_kind": Field("bb", choices=tuple(STEPS)),
     "eta": Field(0.05, lo=1e-6, hi=1e3), "gamma": Field(0.0, lo=0.0, hi=1.0),
     "form": Field("u", choices=("u", "x")), "max_iter": Field(10_000, lo=10, hi=200_000),
-    "tol": Field(1e-6, choices=TOLS),
+    "tol": Field(nc.HadamardOptions().tol, choices=TOLS),
     "baselines": Field(["Lawson-Hanson", "FISTA"], choices=tuple(BASELINES)),
 }
 DEFAULTS = {k: f.default for k, f in FIELDS.items()}
 PRESETS = {
     "Implicit bias": DEFAULTS,
-    "Tiny α: long plateau": DEFAULTS | {"alpha": 1e-6},
+    # tol 1e-6: the plateau is the point here, not the last digits of the limit
+    "Tiny α: long plateau": DEFAULTS | {"alpha": 1e-6, "tol": 1e-6},
     "L = 1: no constraint": DEFAULTS | {"L": 1, "baselines": ["Lawson-Hanson", "unconstrained LS"]},
     "Acceleration": DEFAULTS | {"accel": "nesterov", "step_kind": "auto"},
     "Step too large": DEFAULTS | {"step_kind": "fixed", "eta": 2.0},
@@ -73,8 +91,10 @@ def upload_problem(a: bytes, a_name: str, b: bytes, b_name: str) -> nc.Problem:
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def describe(_p: nc.Problem, key: tuple) -> dict:
+    """||A||_2 as the solvers compute it, and cond(A) from the singular values."""
     sv = np.linalg.svd(_p.A, compute_uv=False)
-    return {"norm": float(sv[0]), "cond": float(sv[0] / sv[-1]) if sv[-1] > 0 else np.inf}
+    return {"norm": nc.spectral_norm(_p.A),
+            "cond": float(sv[0] / sv[-1]) if sv[-1] > 0 else np.inf}
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -156,8 +176,8 @@ with controls:
                     help="u: plain GD on u; x: the Riemannian form x ← x − η L² x^(2−2/L) ∇f.")
     c1, c2 = st.columns(2)
     max_iter = c1.number_input("max iterations", 10, 200_000, step=1000, key="max_iter")
-    tol = c2.select_slider("tolerance", TOLS, key="tol",
-                           format_func=lambda t: f"{t:.0e}")
+    tol = c2.select_slider("tolerance (relative)", TOLS, key="tol",
+                           format_func=lambda t: f"{t:.0e}", help=TOL_HELP)
     baselines = st.multiselect("compare with", list(BASELINES), key="baselines")
 
 link = state.publish(FIELDS)
@@ -181,13 +201,18 @@ with main:
         options.update(step=float(eta), decay=gamma)
     else:
         options["step"] = step_kind
+    try:  # the library's options type is the one place where options are checked
+        nc.HadamardOptions(**options)
+    except ValueError as exc:
+        st.error(f"Cannot run with these settings: {exc}", icon=":material/error:")
+        st.stop()
     with st.spinner(f"Running up to {int(max_iter):,} iterations…", show_time=True):
         res = run(problem, key, "hadamard", tuple(sorted(options.items())))
         others = {name: run(problem, key, BASELINES[name], ()) for name in baselines}
         l1_ref = run(problem, key, "l1_min", ()) if problem.shape[0] < problem.shape[1] else None
 
     m_, n_ = problem.shape
-    badge = {"converged": "green", "max_iter": "orange", "diverged": "red"}[res.status]
+    badge = BADGES.get(res.status, "gray")
     st.markdown(
         f"**A** {m_} × {n_} · **cond(A)** {info['cond']:.3g} · **‖A‖₂** {info['norm']:.3g} · "
         f"**safe fixed η** {safe:.3g} · :{badge}-badge[{res.status} after {res.n_iter:,} "
@@ -197,9 +222,10 @@ with main:
     if res.status == "diverged":
         st.warning(f"**The run diverged** ({res.message}). The plots show it up to the "
                    "last good iterate.")
-    elif res.status == "max_iter":
-        st.info(f"Not converged yet: {res.message}. Raise max iterations, or try "
-                "Barzilai-Borwein steps or acceleration.")
+    elif not res.success:
+        st.warning(f"**Not converged** ({res.status}): {res.message}. "
+                   + ADVICE.get(res.status, "") + " The plots and the table show the "
+                   "last iterate.", icon=":material/warning:")
     if step_kind == "fixed" and eta > 2 * safe:
         st.caption(f"η = {eta:.3g} is above the stability bound 2 × {safe:.3g}.")
 
@@ -235,13 +261,15 @@ with main:
     with tabs[3]:
         st.caption(
             "Left: ‖x_k‖₁ approaches the minimum-ℓ1 value (dashed, from a linear program) as "
-            "α → 0. Right: the optimality residual ‖min(x, ∇f)‖∞, zero exactly at an NNLS "
-            "solution.")
+            "α → 0. Right: the relative optimality residual of the stopping test, "
+            "‖min(x, ∇f/‖A‖₂²)‖∞ / max(‖x‖∞, ‖Aᵀb‖∞/‖A‖₂²), zero exactly at an NNLS "
+            f"solution; the Hadamard run stops when it is at most the tolerance {tol:.0e} "
+            "(dotted line).")
         refs = {"min ℓ1 (LP)": float(l1_ref.x.sum())} if l1_ref and l1_ref.status == "converged" else {}
         refs["Lawson-Hanson ℓ1"] = float(lh.x.sum())
         if x_true is not None:
             refs["ℓ1(x_true)"] = float(x_true.sum())
-        plot(F.l1_kkt_figure(iterative, refs), key="fig_l1")
+        plot(F.l1_kkt_figure(iterative, refs, tol=tol), key="fig_l1")
     with tabs[4]:
         st.caption("All selected methods side by side. Support F1 compares the entries above "
                    "1e-3·max|x| with the support of x_true.")

@@ -87,7 +87,7 @@ def _accel(n, m, s, seed, alpha, eta, iters):
 def _first_below(r, target):
     rn = np.sqrt(2 * np.maximum(r.history.objective, 0))
     hit = np.flatnonzero(rn < target)
-    return int(hit[0]) if hit.size else None
+    return int(r.history.objective_iterations[hit[0]]) if hit.size else None
 
 
 st.subheader("Step-size decay (E3)")

@@ -112,7 +112,7 @@ for L in sorted(Ls):
         runs.append(run)
         factors.append(dict(label=label, color=col,
                             factor=eta * T.riemannian_factor(X[:, 1], L)))
-pg_step = 1.0 / np.linalg.norm(A, 2) ** 2
+pg_step = 1.0 / nc.spectral_norm(A) ** 2
 if show_pg:
     X, *_ = _run("projected_gradient", 1, 0.0, 0.0, n_iter)
     X = X[np.all(np.isfinite(X) & (np.abs(X) < 1e3), axis=1)]
