@@ -129,7 +129,7 @@ def _first_order(A, b, method: str, opts: FirstOrderOptions, policy_of) -> Resul
 
 
 def projected_gradient(A, b, *, step: float | None = None, max_iter: int = 50_000,
-                       tol: float = 1e-7, time_limit: float | None = None,
+                       tol: float = 1e-8, time_limit: float | None = None,
                        callback=None) -> Result:
     """Projected gradient descent with step ``1/||A||_2^2``, from x = 0.
 
@@ -161,7 +161,7 @@ def projected_gradient(A, b, *, step: float | None = None, max_iter: int = 50_00
 
 
 def fista(A, b, *, step: float | None = None, max_iter: int = 50_000,
-          tol: float = 1e-7, time_limit: float | None = None, callback=None) -> Result:
+          tol: float = 1e-8, time_limit: float | None = None, callback=None) -> Result:
     """Accelerated projected gradient (FISTA) with function-value restart, from x = 0.
 
     Same parameters as :func:`projected_gradient`; the objective never increases.
@@ -177,7 +177,7 @@ def fista(A, b, *, step: float | None = None, max_iter: int = 50_000,
                         lambda op, b, eta: _steps.Momentum(_steps.Fixed(eta), "fista"))
 
 
-def multiplicative(A, b, *, max_iter: int = 50_000, tol: float = 1e-7,
+def multiplicative(A, b, *, max_iter: int = 50_000, tol: float = 1e-8,
                    time_limit: float | None = None, callback=None) -> Result:
     """Multiplicative updates for NNLS (Sha, Saul, Lee), valid for any sign of A.
 

@@ -91,8 +91,11 @@ class Run:
         self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
         self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
         self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
-        self.inv_b_norm = 1.0 / np.maximum(np.linalg.norm(self.b, axis=1),
-                                           np.finfo(float).tiny)
+        # the residual is measured against ||b||; for b = 0 (solution x = 0) against the
+        # starting residual ||A x_0||, so it still falls to 0 as x does
+        b_norm = np.linalg.norm(self.b, axis=1)
+        b_norm = np.where(b_norm > 0, b_norm, np.sqrt(2 * self.f))
+        self.inv_b_norm = 1.0 / np.maximum(b_norm, np.finfo(float).tiny)
         bad = ~(np.isfinite(self.f) & np.isfinite(self.G).all(axis=1))
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
@@ -139,8 +142,12 @@ class Run:
             return
         if not len(rows):
             return
+        # new arrays, not in-place writes: a policy may hold the previous ones (BB's s, y)
+        self.P, self.X, self.R, self.f = (self.P.copy(), self.X.copy(), self.R.copy(),
+                                          self.f.copy())
         self.P[rows], self.X[rows], self.R[rows], self.f[rows] = P, X, R, f
         Z = self.gradient(R, rows)
+        self.Z, self.G = self.Z.copy(), self.G.copy()
         self.Z[rows] = Z
         self.G[rows] = self.geo.direction(P, Z, rows=rows)
 

@@ -72,7 +72,7 @@ def hadamard(
     form: str = "u",
     accel: str | None = None,
     max_iter: int = 50_000,
-    tol: float = 1e-7,
+    tol: float = 1e-8,
     time_limit: float | None = None,
     callback: Callable | None = None,
     decay_offset: float = 1.0,

@@ -134,7 +134,8 @@ class Hadamard:
 
     def start(self, alpha: np.ndarray, n: int) -> np.ndarray:
         """``u_0 = alpha`` (u-form) or ``x_0 = alpha^L`` (x-form), every coordinate."""
-        p0 = alpha if self.form == "u" else np.power(alpha, self.L)
+        with np.errstate(over="ignore", under="ignore"):  # an overflow is refused later
+            p0 = alpha if self.form == "u" else np.power(alpha, self.L)
         return np.repeat(np.asarray(p0, dtype=float)[:, None], n, axis=1)
 
     def to_x(self, P: np.ndarray, rows=None) -> np.ndarray:

@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop (status converged) when the relative optimality residual "
                         "||min(x, grad f(x) / ||A||_2^2)||_inf / max(||x||_inf, "
                         "||A^T b||_inf / ||A||_2^2) is at most TOL; scale-free (scaling A, "
-                        "b or x leaves it unchanged); default 1e-7 (iterative methods)")
+                        "b or x leaves it unchanged); default 1e-8 (iterative methods)")
     s.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="wall-clock limit (iterative methods); the run then ends with "
                         "status time_limit")

@@ -82,7 +82,7 @@ class HadamardOptions:
     form: str = "u"
     accel: str | None = None
     max_iter: int = 50_000
-    tol: float = 1e-7
+    tol: float = 1e-8
     time_limit: float | None = None
     callback: Callable | None = None
     decay_offset: float = 1.0
@@ -160,7 +160,7 @@ class FirstOrderOptions:
 
     step: float | None = None
     max_iter: int = 50_000
-    tol: float = 1e-7
+    tol: float = 1e-8
     time_limit: float | None = None
     callback: Callable | None = None
 

@@ -76,7 +76,7 @@ def sweep(
     form: str = "u",
     accel: str | None = None,
     max_iter: int = 50_000,
-    tol: float = 1e-7,
+    tol: float = 1e-8,
     time_limit: float | None = None,
     record: bool = True,
     progress: Callable[[float], None] | None = None,

@@ -138,10 +138,10 @@ def test_help_is_useful(capsys):
     for word in ("--generator", "--A", "--alpha", "--step", "--json", "--x-out", "examples:",
                  "lawson_hanson", "--time-limit", "stalled", "exit status"):
         assert word in sub.stdout
-    # --tol is the scale-free relative optimality residual (default 1e-7)
+    # --tol is the scale-free relative optimality residual (default 1e-8)
     tol_help = " ".join(sub.stdout.split("\n  --tol TOL", 1)[1]
                         .split("\n  --time-limit")[0].split())
-    assert "relative optimality residual" in tol_help and "1e-7" in tol_help
+    assert "relative optimality residual" in tol_help and "1e-8" in tol_help
 
 
 def _pickled_npy() -> bytes:

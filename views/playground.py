@@ -29,11 +29,11 @@ ACCELS = {None: "none", "nesterov": "Nesterov (on u)", "mirror": "accelerated mi
 NOISES = (0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2)
 PERTURBATIONS = (0.0, 1e-3, 1e-2, 0.05, 0.1)
 #: Tolerances of the relative (scale-free) optimality residual nc.optimality; the
-#: library's default is 1e-7.
+#: library's default is 1e-8.
 TOLS = (1e-4, 1e-6, 1e-7, 1e-8, 1e-10)
 TOL_HELP = ("Stop when the relative optimality residual "
             "‖min(x, ∇f(x)/‖A‖₂²)‖∞ / max(‖x‖∞, ‖Aᵀb‖∞/‖A‖₂²) is at most this. It is "
-            "scale-free: scaling A, b or x leaves it unchanged. Default 1e-7, as in the library.")
+            "scale-free: scaling A, b or x leaves it unchanged. Default 1e-8, as in the library.")
 #: Badge colour of each status: green only for "converged".
 BADGES = {"converged": "green", "max_iter": "orange", "stalled": "orange",
           "time_limit": "orange", "cancelled": "orange", "diverged": "red",
@@ -56,7 +56,7 @@ FIELDS = {
     "L": Field(2, lo=1, hi=6), "alpha": Field(1e-3, choices=tuple(ALPHAS)),
     "accel": Field(None, choices=tuple(ACCELS)), "step_kind": Field("bb", choices=tuple(STEPS)),
     "eta": Field(0.05, lo=1e-6, hi=1e3), "gamma": Field(0.0, lo=0.0, hi=1.0),
-    "form": Field("u", choices=("u", "x")), "max_iter": Field(10_000, lo=10, hi=200_000),
+    "form": Field("u", choices=("u", "x")), "max_iter": Field(20_000, lo=10, hi=200_000),
     "tol": Field(nc.HadamardOptions().tol, choices=TOLS),
     "baselines": Field(["Lawson-Hanson", "FISTA"], choices=tuple(BASELINES)),
 }
