@@ -88,9 +88,6 @@ class Run:
             self.f, self.R = self.objective(self.X)
             self.Z = op.rmatmat(self.R)
             self.G = geo.direction(self.P, self.Z)
-        self.norm2 = np.broadcast_to(np.square(op.norm), (B,)).astype(float)
-        self.norm2 = np.maximum(self.norm2, np.finfo(float).tiny)
-        self.x_scale = np.abs(op.rmatmat(self.b)).max(axis=1) / self.norm2
         # the residual is measured against ||b||; for b = 0 (solution x = 0) against the
         # starting residual ||A x_0||, so it still falls to 0 as x does
         b_norm = np.linalg.norm(self.b, axis=1)
@@ -118,6 +115,21 @@ class Run:
     def gradient(self, R: np.ndarray, rows=None) -> np.ndarray:
         op = self.op if rows is None else self.op.take(rows)
         return op.rmatmat(R)
+
+    @property
+    def norm2(self) -> np.ndarray:
+        """``||A||_2^2`` per active row, computed when a step rule first needs it."""
+        if "norm2" not in self.vars:
+            norm2 = np.broadcast_to(np.square(self.op.norm), (self.idx.size,)).astype(float)
+            self.vars["norm2"] = np.maximum(norm2, np.finfo(float).tiny)
+        return self.vars["norm2"]
+
+    @property
+    def x_scale(self) -> np.ndarray:
+        """``||A^T b||_inf / ||A||_2^2`` per active row: the size of a solution."""
+        if "x_scale" not in self.vars:
+            self.vars["x_scale"] = np.abs(self.op.rmatmat(self.b)).max(axis=1) / self.norm2
+        return self.vars["x_scale"]
 
     def solution_scale(self, row: int) -> float:
         """Largest entry of an NNLS solution of the row's problem (computed on demand;
@@ -253,8 +265,7 @@ class Run:
         if keep.all():
             return
         rows = np.flatnonzero(keep)
-        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "norm2", "x_scale", "inv_b_norm",
-                     "f0", "limit"):
+        for name in ("idx", "P", "X", "R", "f", "Z", "G", "b", "inv_b_norm", "f0", "limit"):
             setattr(self, name, getattr(self, name)[rows])
         for name, arr in self.vars.items():
             self.vars[name] = arr[rows]

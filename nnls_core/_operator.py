@@ -166,7 +166,11 @@ class Operator:
         """
         if getattr(self, "_cols", None) is None:
             if self.kind in ("dense", "stack"):
-                self._cols = _scaled_norm(self._A, axis=-2)
+                sub = "...ij,...ij->...j"
+                self._cols = np.sqrt(np.einsum(sub, self._A, self._A))
+                top = float(np.max(np.abs(self._A)))
+                if not (1e-140 < top < 1e140):  # squares could under/overflow
+                    self._cols = _scaled_norm(self._A, axis=-2)
             elif self.kind == "sparse":
                 self._cols = np.sqrt(np.asarray(self._A.multiply(self._A).sum(axis=0))
                                      ).ravel()
