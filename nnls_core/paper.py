@@ -489,6 +489,18 @@ def _num(L):
     return int(L) if L.is_integer() else L
 
 
+def _riemannian_runs(m, n, s, seed, Ls, alphas, eta, max_iter, tol, progress):
+    """The authors' Riemannian fixed-step GD on their data, every (L, alpha) in one
+    sweep (L outer): returns the problem, the exponents, the converted steps, the runs."""
+    p = paper_problem(m, n, s, seed)
+    Ls = tuple(float(L) for L in np.atleast_1d(Ls))
+    steps = {L: step_from_paper(eta, L) for L in Ls}
+    g = grid(L=list(Ls), alpha=np.atleast_1d(alphas))
+    rs = sweep(p.A, p.b, L=g["L"], alpha=g["alpha"], step=[steps[L] for L in g["L"]],
+               form="x", max_iter=max_iter, tol=tol, progress=progress)
+    return p, Ls, steps, rs
+
+
 def e1_implicit_bias(*, m: int = 10, n: int = 50, s: int = 3, seed: int = 3,
                      Ls: Sequence[float] = (2, 3), alphas: Sequence[float] = E1_ALPHAS,
                      eta: float = 0.1, max_iter: int = 500_000, tol: float = 1e-10,
@@ -527,13 +539,9 @@ def e1_implicit_bias(*, m: int = 10, n: int = 50, s: int = 3, seed: int = 3,
     (1.2346, 1.3766)
     """
     t0 = time.perf_counter()
-    p = paper_problem(m, n, s, seed)
-    Ls = tuple(float(L) for L in np.atleast_1d(Ls))
     alphas = np.array([check_positive(a, "alpha") for a in np.atleast_1d(alphas)])
-    steps = {L: step_from_paper(eta, L) for L in Ls}
-    g = grid(L=list(Ls), alpha=alphas)
-    rs = sweep(p.A, p.b, L=g["L"], alpha=g["alpha"], step=[steps[L] for L in g["L"]],
-               form="x", max_iter=max_iter, tol=tol, progress=_scaled(progress, 0, 0.97))
+    p, Ls, steps, rs = _riemannian_runs(m, n, s, seed, Ls, alphas, eta, max_iter, tol,
+                                        _scaled(progress, 0, 0.97))
     x_l1 = min_l1(p.A, p.b)[0]
     x_bp = basis_pursuit(p.A, p.b)
     x_lh = nnls_solution(p.A, p.b)
@@ -670,11 +678,8 @@ def e2_trajectories(*, m: int = 30, n: int = 50, s: int = 3, seed: int = 3,
     [(101, 50), (101, 50)]
     """
     t0 = time.perf_counter()
-    p = paper_problem(m, n, s, seed)
-    Ls = tuple(float(L) for L in np.atleast_1d(Ls))
-    steps = {L: step_from_paper(eta, L) for L in Ls}
-    rs = sweep(p.A, p.b, L=list(Ls), alpha=alpha, step=[steps[L] for L in Ls], form="x",
-               max_iter=max_iter, tol=tol, progress=_scaled(progress, 0, 0.99))
+    p, Ls, steps, rs = _riemannian_runs(m, n, s, seed, Ls, [alpha], eta, max_iter, tol,
+                                        _scaled(progress, 0, 0.99))
     setting = PaperSetting(
         "E2", "trajectories of the coordinates", "gd_coords.py",
         {"m": m, "n": n, "s": s, "seed": seed},
