@@ -103,7 +103,7 @@ class History:
         >>> import nnls_core as nc
         >>> r = nc.solve([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0], method="fista")
         >>> r.history.to_csv().splitlines()[:2]
-        ['iteration,objective,kkt,l1', '0,1.0,1.0,0.0']
+        ['iteration,objective,kkt,l1', '0,1.0,0.7071067811865475,0.0']
         """
         at = {int(k): j for j, k in enumerate(self.iterations)}
         lines = ["iteration,objective,kkt,l1"]

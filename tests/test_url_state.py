@@ -25,12 +25,6 @@ WR = str(ROOT / "views/why_reparametrize.py")
 NMF = str(ROOT / "views/nmf.py")
 
 
-
-
-
-
-
-
 # --------------------------------------------------------------------------- gradient descent
 def test_gd_basics_url_round_trip():
     at = _page(GD, gd_beta="180", gd_eta_taylor="2.0", gd_w0="-2.0", gd_b0="1.5",

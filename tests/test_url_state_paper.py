@@ -29,12 +29,6 @@ REC = str(ROOT / "views/recovery.py")
 RT = str(ROOT / "views/rates.py")
 
 
-
-
-
-
-
-
 def _same_figure(spec: dict, fig) -> None:
     """The page's chart has the traces (names and data) of ``fig``, built here from an
     independent library call."""
@@ -70,10 +64,15 @@ def test_implicit_bias_url_round_trip():
     assert dict(at.query_params) == {
         "ib_n": "30", "ib_m": "8", "ib_s": "2", "ib_seed": "1", "ib_Ls": "2",
         "ib_alphas": "0.01,0.1", "ib_budget": "5000"}
+    at.number_input(key="ib_seed").set_value(0).run()  # the default: leaves the URL
+    assert not at.exception and "ib_seed" not in at.query_params
+    assert at.query_params["ib_budget"] == "5000"
+    # fixed steps (up to 100,000 iterations per run) on a grid where they finish quickly
+    at.multiselect(key="ib_alphas").set_value([0.1, 0.32]).run()
+    assert at.query_params["ib_alphas"] == "0.1,0.32"
     at.radio(key="ib_step").set_value("fixed").run()
     assert not at.exception and at.query_params["ib_step"] == "fixed"
-    at.select_slider(key="ib_budget").set_value(20_000).run()  # the default: leaves the URL
-    assert "ib_budget" not in at.query_params
+    assert len(_charts(at)) == 3
 
 
 def test_implicit_bias_L_path_follows_the_exponents():
@@ -84,15 +83,23 @@ def test_implicit_bias_L_path_follows_the_exponents():
 
 
 def test_implicit_bias_bad_url_values_are_ignored():
-    at = _page(IB, ib_n="5000", ib_m="x", ib_Ls="2,7", ib_alphas="0.5", ib_step="newton",
-               ib_budget="123", ib_seed="-3", ib_s="nan")
+    # the bad values fall back to the defaults, the good ones stay (and are published).
+    # In two halves, to stay quick: the first run draws on small settings, the second asks
+    # for m >= n, so the page reads and publishes its settings, explains, and stops
+    at = _page(IB, ib_n="5000", ib_m="x", ib_step="newton", ib_seed="-3", ib_s="nan",
+               ib_alphas="0.01,0.1", ib_budget="5000")
     ss = at.session_state
-    assert (ss["ib_n"], ss["ib_m"], ss["ib_s"], ss["ib_seed"], ss["ib_step"],
-            ss["ib_budget"]) == (50, 10, 3, 0, "bb", 20_000)
+    assert (ss["ib_n"], ss["ib_m"], ss["ib_s"], ss["ib_seed"], ss["ib_step"]) == (
+        50, 10, 3, 0, "bb")
+    assert ss["ib_alphas"] == [0.01, 0.1] and ss["ib_budget"] == 5000
+    assert len(_charts(at)) == 3
+    assert dict(at.query_params) == {"ib_alphas": "0.01,0.1", "ib_budget": "5000"}
+    at = _page(IB, ib_Ls="2,7", ib_alphas="0.5", ib_budget="123", ib_m="60")
+    ss = at.session_state
+    assert ss["ib_budget"] == 20_000
     assert ss["ib_Ls"] == [2, 3] and ss["ib_alphas"] == [1e-3, 3.2e-3, 1e-2, 3.2e-2, 1e-1]
-    assert len(at.warning) == 1 and "Not converged" in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 3
-    assert dict(at.query_params) == {}
+    assert at.warning and "m < n" in at.warning[0].value
+    assert dict(at.query_params) == {"ib_m": "60"}
 
 
 def test_implicit_bias_link_is_published_when_the_page_stops():
@@ -102,7 +109,9 @@ def test_implicit_bias_link_is_published_when_the_page_stops():
     assert at.button(key="implicit_bias:preset:E1 (paper)")
 
 
-@pytest.mark.parametrize("preset", ["E1 (paper)", "E1 with L = 4",
+# the paper's presets run the paper's sizes (several seconds each): marked slow
+@pytest.mark.parametrize("preset", [pytest.param("E1 (paper)", marks=pytest.mark.slow),
+                                    pytest.param("E1 with L = 4", marks=pytest.mark.slow),
                                     "E1, plain GD (fixed step)"])
 def test_implicit_bias_presets(preset):
     at = _page(IB, ib_alphas="0.1", ib_budget="5000")  # a cheap start
@@ -146,19 +155,30 @@ def test_recovery_url_round_trip():
 
 
 def test_recovery_bad_url_values_are_ignored():
-    at = _page(REC, rec_n="25", rec_cells="11", rec_trials="0", rec_L="4", rec_alpha="1",
-               rec_budget="1e9", rec_methods="lawson_hanson,evil", rec_pm="x",
-               rec_ps="3.5", rec_ptrials="nan")
+    # in two halves (see implicit bias); the second picks no method, so the page stops
+    at = _page(REC, rec_n="25", rec_L="4", rec_alpha="1", rec_methods="lawson_hanson,evil",
+               rec_pm="x", rec_ps="3.5", rec_cells="3", rec_trials="1", rec_budget="2000",
+               rec_ptrials="1")
     ss = at.session_state
-    assert (ss["rec_n"], ss["rec_cells"], ss["rec_trials"], ss["rec_L"], ss["rec_alpha"],
-            ss["rec_budget"], ss["rec_pm"], ss["rec_ps"], ss["rec_ptrials"]) == (
-        30, 6, 5, 2, 1e-3, 5_000, 20, 3, 3)
+    assert (ss["rec_n"], ss["rec_L"], ss["rec_alpha"], ss["rec_pm"], ss["rec_ps"]) == (
+        30, 2, 1e-3, 20, 3)
     assert ss["rec_methods"] == ["hadamard", "lawson_hanson", "l1_min"]
-    assert len(at.get("plotly_chart")) == 2 and dict(at.query_params) == {}
+    assert len(_charts(at)) == 2
+    assert dict(at.query_params) == {"rec_cells": "3", "rec_trials": "1",
+                                     "rec_budget": "2000", "rec_ptrials": "1"}
+    at = _page(REC, rec_cells="11", rec_trials="0", rec_budget="1e9", rec_ptrials="nan",
+               rec_methods="")
+    ss = at.session_state
+    assert (ss["rec_cells"], ss["rec_trials"], ss["rec_budget"], ss["rec_ptrials"]) == (
+        6, 5, 5_000, 3)
+    assert ss["rec_methods"] == [] and at.info
+    assert dict(at.query_params) == {"rec_methods": ""}
 
 
-@pytest.mark.parametrize("preset", ["Quick grid", "Fine grid (10 × 10 × 10, about 30 s)",
-                                    "Paper sizes (n = 50, E3/E4: m = 20, s = 3)"])
+@pytest.mark.parametrize("preset", [
+    pytest.param("Quick grid", marks=pytest.mark.slow),  # the default settings
+    pytest.param("Fine grid (10 × 10 × 10, about 30 s)", marks=pytest.mark.slow),
+    pytest.param("Paper sizes (n = 50, E3/E4: m = 20, s = 3)", marks=pytest.mark.slow)])
 def test_recovery_presets(preset):
     at = AppTest.from_file(REC, default_timeout=240)
     at.query_params.update(rec_cells="3", rec_trials="1", rec_budget="2000",
@@ -177,6 +197,7 @@ def test_recovery_presets(preset):
 
 
 # --------------------------------------------------------------------------- rates
+@pytest.mark.slow  # 10 s: the flows of the acceleration panel, on the page and here
 def test_rates_url_round_trip():
     at = _page(RT, rt_n="30", rt_m="10", rt_s="2", rt_seed="2", rt_quantity="objective",
                rt_eta="0.03", rt_gammas="0.0,0.5", rt_Ls="2", rt_iters="2000",
@@ -196,22 +217,29 @@ def test_rates_url_round_trip():
         "rt_a_alpha": "0.01", "rt_a_eta": "0.03", "rt_a_iters": "2000"}
     at.radio(key="rt_quantity").set_value("rnorm").run()  # back to the default
     assert "rt_quantity" not in at.query_params
-    at.select_slider(key="rt_a_iters").set_value(5000).run()
-    assert at.query_params["rt_a_iters"] == "5000"
+    at.select_slider(key="rt_iters").set_value(5000).run()
+    assert at.query_params["rt_iters"] == "5000"
 
 
 def test_rates_bad_url_values_are_ignored():
-    at = _page(RT, rt_n="9", rt_quantity="l2", rt_eta="0.05", rt_gammas="0.3",
-               rt_Ls="1,2", rt_a_iters="abc", rt_seed="1e3", rt_iters="2000")
+    # in two halves (see implicit bias); the second asks for s > n, so the page stops
+    small = dict(rt_gammas="0.0,0.5", rt_Ls="2", rt_iters="2000", rt_a_iters="2000")
+    at = _page(RT, rt_n="9", rt_quantity="l2", rt_eta="0.05", rt_seed="1e3", **small)
     ss = at.session_state
-    assert (ss["rt_n"], ss["rt_quantity"], ss["rt_eta"], ss["rt_a_iters"], ss["rt_seed"],
-            ss["rt_iters"]) == (50, "rnorm", 0.1, 20_000, 0, 2000)
+    assert (ss["rt_n"], ss["rt_quantity"], ss["rt_eta"], ss["rt_seed"], ss["rt_iters"],
+            ss["rt_a_iters"]) == (50, "rnorm", 0.1, 0, 2000, 2000)
+    assert not at.warning and len(_charts(at)) == 2
+    assert dict(at.query_params) == small
+    at = _page(RT, rt_gammas="0.3", rt_Ls="1,2", rt_a_iters="abc", rt_n="10", rt_s="20")
+    ss = at.session_state
     assert ss["rt_gammas"] == [0.0, 0.25, 0.5, 0.75] and ss["rt_Ls"] == [2, 3]
-    assert not at.warning and len(at.get("plotly_chart")) == 2
-    assert dict(at.query_params) == {"rt_iters": "2000"}
+    assert ss["rt_a_iters"] == 20_000
+    assert at.warning and "s cannot exceed n" in at.warning[0].value
+    assert dict(at.query_params) == {"rt_n": "10", "rt_s": "20"}
 
 
-@pytest.mark.parametrize("preset", ["E3: step-size decay", "E4: acceleration"])
+@pytest.mark.parametrize("preset", [pytest.param("E3: step-size decay", marks=pytest.mark.slow),
+                                    pytest.param("E4: acceleration", marks=pytest.mark.slow)])
 def test_rates_presets(preset):
     small = dict(rt_m="15", rt_eta="0.03", rt_iters="2000", rt_a_eta="0.03",
                  rt_a_iters="2000")

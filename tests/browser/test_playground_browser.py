@@ -1,8 +1,11 @@
 """The Playground in real Chromium: default story, change alpha, charts change, every tab."""
 
+import re
+
 import pytest
 
-from .conftest import SHOTS, assert_no_exception, wait_for_chart, wait_idle
+from .conftest import (SHOTS, assert_no_exception, expect, goto_page, main, rerun, runs_ended,
+                       wait_for_chart, wait_for_plot_data, watch_runs)
 
 pytestmark = pytest.mark.browser
 
@@ -12,57 +15,89 @@ FIRST_CURVE = """() => {
 }"""
 
 
+# the tab -> a text of its caption, and whether it holds a chart (else a table)
+TABS = {
+    "Trajectories": ("Press ▶ Play to replay the run", True),
+    "Solution": ("The final iterate against x_true", True),
+    "ℓ1 and KKT": ("approaches the minimum-ℓ1 value", True),
+    "Table": ("All selected methods side by side", False),
+    "Problem": ("x_true is the ground truth used to make b", True),
+}
+
+
+def _open_tab(page, name: str):
+    """Click a tab and wait until its panel shows its caption and its chart (with data)
+    or table; return the panel."""
+    caption, has_chart = TABS[name]
+    page.get_by_role("tab", name=name).click()
+    expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+    panel = page.get_by_role("tabpanel").filter(has_text=caption)
+    expect(panel.get_by_text(caption)).to_be_visible()
+    if has_chart:
+        wait_for_plot_data(page, panel.locator(".js-plotly-plot").first)
+    else:
+        expect(panel.locator("[data-testid='stDataFrame']")).to_be_visible()
+    return panel
+
+
 def test_playground_alpha_changes_the_charts(server, page):
-    page.goto(f"{server}/playground")
-    wait_idle(page)
+    goto_page(page, f"{server}/playground", "NNLS Playground")
+    expect(main(page)).to_contain_text(re.compile(r"\w after [\d,]+ iterations"))
     assert_no_exception(page)
-    main = page.inner_text("[data-testid='stMain']")
-    assert "NNLS Playground" in main and "converged after" in main
+    main_text = main(page).inner_text()
+    assert "NNLS Playground" in main_text and "converged after" in main_text
     before = wait_for_chart(page, FIRST_CURVE)
     assert before, "the objective chart did not render"
     page.screenshot(path=str(SHOTS / "playground_default.png"), full_page=True)
 
     slider = page.locator("[data-testid='stSlider']", has_text="initialization α")
     thumb = slider.get_by_role("slider")
-    thumb.focus()
-    thumb.press("ArrowLeft")  # alpha 1e-3 -> 5e-4
+    with rerun(page):
+        thumb.focus()
+        thumb.press("ArrowLeft")  # alpha 1e-3 -> 5e-4
+    expect(slider).to_contain_text("5e-04")
     after = wait_for_chart(page, FIRST_CURVE, differs_from=before)
-    wait_idle(page)
     assert_no_exception(page)
     assert "5e-04" in slider.inner_text()
     assert after and after != before, "changing alpha must change the objective curve"
 
-    for tab in ["Trajectories", "Solution", "ℓ1 and KKT", "Table", "Problem"]:
-        page.get_by_role("tab", name=tab).click()
-        page.wait_for_timeout(800)
+    for tab in TABS:
+        _open_tab(page, tab)
         assert_no_exception(page)
         page.screenshot(path=str(SHOTS / f"playground_{tab.split()[0].lower()}.png"),
                         full_page=True)
     # the animation controls are there and Play runs client-side without a rerun
-    page.get_by_role("tab", name="Trajectories").click()
-    page.get_by_text("▶ Play").first.click()
-    page.wait_for_timeout(1500)
+    panel = _open_tab(page, "Trajectories")
+    plot = panel.locator(".js-plotly-plot").first
+    label = plot.locator("text.slider-label", has_text="iteration k =")
+    start = label.text_content()
+    watch_runs(page)
+    plot.locator("g.updatemenu-button", has_text="▶ Play").click()  # (not the caption's)
+    expect(label).not_to_have_text(start)  # the animation moves on
+    assert label.text_content() != start
+    assert runs_ended(page) == 0, "Play must run client-side, without a script run"
     assert page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
     page.screenshot(path=str(SHOTS / "playground_play.png"), full_page=True)
     assert not page.js_errors, page.js_errors
 
 
 def test_playground_diverging_step_shows_a_warning(server, page):
-    page.goto(f"{server}/playground")
-    wait_idle(page)
-    page.get_by_text("fixed η", exact=True).first.click()
-    wait_idle(page)
+    goto_page(page, f"{server}/playground", "NNLS Playground")
+    with rerun(page):
+        page.get_by_text("fixed η", exact=True).first.click()
     box = page.locator("[data-testid='stNumberInput']", has_text="fixed step η").locator("input")
-    box.fill("50")
-    box.press("Enter")
-    page.wait_for_timeout(500)
-    wait_idle(page)
+    with rerun(page):
+        box.fill("50")
+        box.press("Enter")
+    warning = page.locator("[data-testid='stAlert']", has_text="The run diverged")
+    expect(warning).to_contain_text("Try step")
     assert_no_exception(page)
-    warning = page.inner_text("[data-testid='stMain']")
-    assert "The run diverged" in warning and "Try step" in warning
+    text = main(page).inner_text()
+    assert "The run diverged" in text and "Try step" in text
     page.screenshot(path=str(SHOTS / "playground_diverged.png"), full_page=True)
 
 
+@pytest.mark.slow  # about 40 s on two cores: four downloads and a script run
 def test_export_tab_downloads_open(server, page, tmp_path):
     """Download every artifact from the Export tab and open it as a user would."""
     import subprocess
@@ -72,10 +107,9 @@ def test_export_tab_downloads_open(server, page, tmp_path):
 
     import nnls_core as nc
 
-    page.goto(f"{server}/playground?m=20&n=40")
-    wait_idle(page)
+    goto_page(page, f"{server}/playground?m=20&n=40", "NNLS Playground")
     page.get_by_role("tab", name="Export").click()
-    page.wait_for_timeout(500)
+    expect(page.get_by_role("button", name="Script (.py)")).to_be_visible()
     files = {}
     for label in ["Run history (.csv)", "Problem A, b, x_true (.npz)", "Figure 'objective' (.html)",
                   "Script (.py)"]:

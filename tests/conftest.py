@@ -1,0 +1,38 @@
+"""Suite-wide pytest configuration: the ``slow`` marker for tests in modules that mark
+nothing themselves.
+
+The default run (``python -m pytest``, see pyproject.toml) leaves out tests marked
+``slow`` (longer than about 8 s on two cores); ``python -m pytest -m slow`` runs them and
+``.ci/run`` runs both. Test modules mark their own slow tests with ``@pytest.mark.slow``;
+the tests below (measured 6-80 s on the shared two-core machine) are marked here by node
+id, a trailing ``*`` matching any parametrization. Measure again with
+``python -m pytest -m "" --durations=50`` when the library's speed changes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SLOW = (
+    # a 2**17-iteration run and a run with a large history: the log's byte bounds (20-80 s)
+    "tests/test_core_history.py::test_objective_log_is_thinned_past_its_budget",
+    "tests/test_core_history.py::test_history_memory_is_bounded_on_a_long_run",
+    # a fresh interpreter importing the whole library and the app's figures
+    "tests/test_export.py::test_snippet_runs_as_a_standalone_script",
+    # the digits data set with every NMF method and the smooth-columns regularizer
+    "tests/test_nmf_page.py::test_digits_with_regularizer_every_method[first differences*",
+    # the Playground's default run several times over
+    "tests/test_playground.py::test_url_settings_are_applied_and_published",
+    "tests/test_playground.py::test_every_generator[Correlated columns]",
+)
+
+
+def _is_slow(nodeid: str) -> bool:
+    return any(nodeid.startswith(s[:-1]) if s.endswith("*") else nodeid == s for s in SLOW)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_slow(item.nodeid):
+            item.add_marker(pytest.mark.slow)
