@@ -177,43 +177,47 @@ class Run:
 
     def _run(self, policy) -> list[Result]:
         budget = self.budget
-        with np.errstate(over="ignore", under="ignore"):
+        outside = np.geterr()  # the callback runs with the caller's floating-point state
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             policy.bind(self)
-        res = self.residual()
-        self._log(0, res)
-        self._end(np.flatnonzero(res <= self.tol), 0, "converged", res)
-        k = 0
-        t_end = math.inf if budget.time_limit is None else self.rec.t0 + budget.time_limit
-        while self.idx.size:
-            if k >= budget.max_iter:
-                self._end(np.arange(self.idx.size), k, "max_iter", self.residual())
-                break
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore",
-                             under="ignore"):
-                policy.step(self, k)
-            if self._stopped:
-                res = self.residual()
-                for rows, status, msgs in self._stopped:
-                    self._end(rows, k, status, res, msgs)
-                self._stopped = []
-                if not self.idx.size:
-                    break
-            k += 1
             res = self.residual()
-            self._log(k, res)
-            self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
-            if not self.idx.size:
-                break
-            if time.perf_counter() > t_end:
-                self._end(np.arange(self.idx.size), k, "time_limit", self.residual())
-            elif budget.callback is not None:
-                single = self.B == 1
-                st = State(k, self.X[0] if single else self.X,
-                           float(self.f[0]) if single else self.f,
-                           float(res[0]) if single else res, self.idx.copy(),
-                           self.rec.elapsed())
-                if budget.callback(k, st) is False:
-                    self._end(np.arange(self.idx.size), k, "cancelled", res)
+            self._log(0, res)
+            self._end(np.flatnonzero(res <= self.tol), 0, "converged", res)
+            k = 0
+            t_end = (math.inf if budget.time_limit is None
+                     else self.rec.t0 + budget.time_limit)
+            while self.idx.size:
+                if k >= budget.max_iter:
+                    self._end(np.arange(self.idx.size), k, "max_iter", self.residual())
+                    break
+                policy.step(self, k)
+                if self._stopped:
+                    res = self.residual()
+                    for rows, status, msgs in self._stopped:
+                        self._end(rows, k, status, res, msgs)
+                    self._stopped = []
+                    if not self.idx.size:
+                        break
+                k += 1
+                res = self.residual()
+                self._log(k, res)
+                done = res <= self.tol
+                if done.any():
+                    self._end(np.flatnonzero(done), k, "converged", res)
+                    if not self.idx.size:
+                        break
+                if time.perf_counter() > t_end:
+                    self._end(np.arange(self.idx.size), k, "time_limit", self.residual())
+                elif budget.callback is not None:
+                    single = self.B == 1
+                    st = State(k, self.X[0] if single else self.X,
+                               float(self.f[0]) if single else self.f,
+                               float(res[0]) if single else res, self.idx.copy(),
+                               self.rec.elapsed())
+                    with np.errstate(**outside):
+                        go_on = budget.callback(k, st)
+                    if go_on is False:
+                        self._end(np.arange(self.idx.size), k, "cancelled", res)
         return self.out
 
     def _log(self, k: int, res: np.ndarray) -> None:

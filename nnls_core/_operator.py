@@ -5,6 +5,10 @@ row is multiplied with the same BLAS kernel as a single run (``np.matmul`` broad
 calls it row by row), so a batch gives bit-identical iterates to sequential runs; adaptive
 steps (Barzilai-Borwein) would amplify even last-bit differences of a matrix-matrix
 product into different stopping iterations.
+
+A dense A is kept once: ``A^T r`` reads the same memory as ``A x`` (BLAS's transposed
+matrix-vector product), so an iteration streams one copy of A, not two, and the pair of
+products stays in cache for twice the size of A.
 """
 
 from __future__ import annotations
@@ -94,7 +98,6 @@ class Operator:
             check_magnitude(M, "A")
             self.kind = "stack" if M.ndim == 3 else "dense"
             self._A = M
-            self._AT = None if M.ndim == 3 else np.ascontiguousarray(M.T)
         self.shape: tuple[int, int] = tuple(int(s) for s in self._A.shape[-2:])
         if len(self._A.shape) not in (2, 3) or min(self.shape) == 0:
             raise ValueError(f"A must be a non-empty 2-D operator, got shape {self._A.shape}")
@@ -119,9 +122,10 @@ class Operator:
 
     def rmatmat(self, R: np.ndarray) -> np.ndarray:
         """``A^T r`` for every row ``r`` of ``R`` (shape (B, m) -> (B, n))."""
-        if self.kind == "dense":
-            return (self._AT @ R[0])[None] if R.shape[0] == 1 else np.matmul(
-                self._AT, R[:, :, None])[:, :, 0]
+        if self.kind == "dense":  # A^T read in place (no transposed copy), same kernel
+            AT = self._A.T
+            return (AT @ R[0])[None] if R.shape[0] == 1 else np.matmul(
+                AT, R[:, :, None])[:, :, 0]
         if self.kind == "stack":
             return np.matmul(R[:, None, :], self._A)[:, 0, :]
         if self.kind == "sparse":
@@ -148,7 +152,7 @@ class Operator:
         if self.kind != "stack":
             return self
         out = object.__new__(Operator)
-        out.kind, out._A, out._AT, out.shape = "stack", self._A[rows], None, self.shape
+        out.kind, out._A, out.shape = "stack", self._A[rows], self.shape
         out._norm = None if self._norm is None else self._norm[rows]
         cols = getattr(self, "_cols", None)
         out._cols = None if cols is None else cols[rows]

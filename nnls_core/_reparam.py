@@ -77,10 +77,13 @@ def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray
 def residuals(X, Z, col, inv_col, inv_b_norm, plain=None) -> np.ndarray:
     """:func:`optimality` with the reciprocals precomputed (the driver's hot path)."""
     Zc = Z * inv_col
-    res = np.abs(np.minimum(X * col, Zc)).max(axis=1)
+    t = X * col
+    np.minimum(t, Zc, out=t)
+    res = np.abs(t, out=t).max(axis=1)
     if plain is not None:
         res[plain] = np.abs(Zc[plain]).max(axis=1)
-    return res * inv_b_norm
+    res *= inv_b_norm
+    return res
 
 
 class Hadamard:
@@ -169,10 +172,10 @@ class Hadamard:
         For even L a negative u still gives x >= 0, but a sign change means the step
         jumped across the boundary u = 0 that the flow never crosses.
         """
-        with np.errstate(invalid="ignore"):
-            ok = P.min(axis=1) >= 0  # False for NaN too
-            if self.plain is not None:
-                plain = self.plain if rows is None else self.plain[rows]
+        ok = P.min(axis=1) >= 0  # False for NaN too
+        if self.plain is not None:
+            plain = self.plain if rows is None else self.plain[rows]
+            with np.errstate(over="ignore", invalid="ignore"):
                 ok[plain] = np.isfinite(P[plain].sum(axis=1))
         return ok
 

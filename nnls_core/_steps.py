@@ -28,7 +28,8 @@ from .references import safe_step
 
 ARMIJO = 1e-4
 GLL_MEMORY = 10
-MAX_HALVINGS = 80
+#: A backtracking search gives up (the row stalls) after this many shorter steps.
+MAX_BACKTRACKS = 80
 #: BB steps are capped at this multiple of the initial step.
 BB_CAP = 1e10
 
@@ -76,22 +77,29 @@ def _trial(run, P, G, eta, rows=None):
 def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
     """Backtracking per row: halve ``eta`` until ``f(P_new) <= ref + c <pgrad, P_new - P>``.
 
+    Only the failed rows are tried again, so they cost the other rows no products.
     Returns the accepted ``(P_new, X_new, R_new, f_new)``, the steps and a mask of the
     rows for which no step was found.
     """
     P_new, X_new, R_new, f_new = _trial(run, P, G, eta)
     ok = run.geo.valid(P_new) & (f_new <= ref + c * np.einsum("ij,ij->i", pgrad, P_new - P))
     todo = np.flatnonzero(~ok)
-    for _ in range(MAX_HALVINGS):
+    if todo.size:  # the failed rows' data, taken once and narrowed round by round
+        P_t, G_t, pg_t, ref_t, eta_t = P[todo], G[todo], pgrad[todo], ref[todo], eta[todo]
+    for _ in range(MAX_BACKTRACKS):
         if not todo.size:
             break
-        eta[todo] *= 0.5
-        p, x, r, f = _trial(run, P[todo], G[todo], eta[todo], rows=todo)
+        eta_t = 0.5 * eta_t
+        eta[todo] = eta_t
+        p, x, r, fp = _trial(run, P_t, G_t, eta_t, rows=todo)
         good = run.geo.valid(p, rows=todo) & (
-            f <= ref[todo] + c * np.einsum("ij,ij->i", pgrad[todo], p - P[todo]))
-        g = todo[good]
-        P_new[g], X_new[g], R_new[g], f_new[g] = p[good], x[good], r[good], f[good]
-        todo = todo[~good]
+            fp <= ref_t + c * np.einsum("ij,ij->i", pg_t, p - P_t))
+        if good.any():
+            g = todo[good]
+            P_new[g], X_new[g], R_new[g], f_new[g] = p[good], x[good], r[good], fp[good]
+            bad = ~good
+            todo, eta_t, ref_t = todo[bad], eta_t[bad], ref_t[bad]
+            P_t, G_t, pg_t = P_t[bad], G_t[bad], pg_t[bad]
     failed = np.zeros(P.shape[0], dtype=bool)
     failed[todo] = True
     return (P_new, X_new, R_new, f_new), eta, failed
@@ -120,10 +128,10 @@ class Fixed:
         run.vars["decay"] = np.broadcast_to(np.asarray(self.decay, float), (B,)).copy()
         self.decaying = bool(np.any(run.vars["decay"]))
 
-    @staticmethod
-    def size(run, k: int) -> np.ndarray:
+    def size(self, run, k: int) -> np.ndarray:
+        """The steps of the active rows at iteration k."""
         eta = run.vars["eta"]
-        return eta / (k + 1) ** run.vars["decay"] if np.any(run.vars["decay"]) else eta
+        return eta / (k + 1) ** run.vars["decay"] if self.decaying else eta
 
     def step(self, run, k: int) -> None:
         points = _trial(run, run.P, run.G, self.size(run, k))
@@ -213,7 +221,7 @@ class Momentum:
     def _from(self, run, k, P, G, Z, f_ref, rows=None):
         """A step from P along G: fixed, or backtracking with the descent-lemma test."""
         if self.inner is not None:
-            eta = Fixed.size(run, k) if rows is None else Fixed.size(run, k)[rows]
+            eta = self.inner.size(run, k) if rows is None else self.inner.size(run, k)[rows]
             pts = _trial(run, P, G, eta, rows)
             return pts, np.zeros(P.shape[0], dtype=bool)
         eta = run.vars["eta"] if rows is None else run.vars["eta"][rows]
@@ -353,7 +361,7 @@ class Mirror:
             x_max = np.maximum(run.X.max(axis=1), run.x_scale)
             eta = v["scale"] * safe_step(np.sqrt(run.norm2), L, x_max)
         else:
-            eta = Fixed.size(run, k)
+            eta = self.inner.size(run, k)
         t = v["t"][:, None]
         Y = self.psi_inv(self.psi(v["Y"]) - L**2 * eta[:, None] * (t + 2) / 2 * run.Z)
         tau = 2 / (t + 2)
@@ -435,7 +443,7 @@ class FixedFrom(Fixed):
         B = run.idx.size
         run.vars["offset"] = np.broadcast_to(np.asarray(self.offset, float), (B,)).copy()
 
-    def size(self, run, k: int) -> np.ndarray:  # an instance method, unlike Fixed.size
+    def size(self, run, k: int) -> np.ndarray:
         eta = run.vars["eta"]
         if not self.decaying:
             return eta
