@@ -1,8 +1,13 @@
-"""Headless command line: ``python -m nnls_core solve ...``.
+"""Headless command line: ``python -m nnls_core solve ...`` and ``... paper E1``.
 
-Builds a problem (a seeded generator, or ``A`` and ``b`` read from CSV/.npy files),
-runs :func:`nnls_core.solve` with exactly the options given on the command line (so
-the solver's own defaults apply to the rest) and prints a summary or one JSON object.
+``solve`` builds a problem (a seeded generator, or ``A`` and ``b`` read from CSV/.npy
+files), runs :func:`nnls_core.solve` with exactly the options given on the command line
+(so the solver's own defaults apply to the rest) and prints a summary or one JSON object.
+
+``paper`` runs one of the paper's experiments E1-E6 (:mod:`nnls_core.paper`, the same
+functions the dashboard's pages call) with the paper's settings, or prints its shipped
+result (``--shipped``, E1-E4), as a table or one JSON object with a ``rows`` list;
+progress goes to stderr.
 
 Bad input (unknown method, unreadable or non-finite files, an option the method does
 not take, ...) gives a one-line message on stderr and exit code 2, never a traceback.
@@ -18,12 +23,14 @@ import json
 import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 import numpy as np
 
 from . import io as _io
+from . import paper as _paper
 from ._solve import METHODS, solve
 from .problems import Problem, gaussian_problem, sparse_problem
 
@@ -42,11 +49,45 @@ _METHOD_OPTIONS = ("L", "alpha", "step", "decay", "form", "accel", "max_iter", "
 MAIN_EPILOG = """\
 commands:
   solve     build or load an NNLS problem and solve it (see: %(prog)s solve --help)
+  paper     run one of the paper's experiments E1-E6 (see: %(prog)s paper --help)
 
 examples:
   %(prog)s solve --m 50 --n 200 --sparsity 5 --alpha 1e-3
   %(prog)s solve --generator gaussian --m 80 --n 40 --method lawson_hanson --json
   %(prog)s solve --A A.csv --b b.npy --method fista --x-out x.npy
+  %(prog)s paper E1 --json
+  %(prog)s paper E3 --shipped
+"""
+
+PAPER_EPILOG = """\
+experiments (Chou et al., AISTATS 2025; the authors' scripts in parentheses):
+  E1  l1 norm of the limit against alpha, L = 2 and 3, 5e5 iterations, with the
+      references l1_min, basis_pursuit and lawson_hanson (gd_alpha.py)
+  E2  coordinate trajectories, 3e5 iterations (gd_coords.py)
+  E3  step-size decay eta/(t+2)^gamma, gamma in {0, .25, .5, .75}, 2e5 iterations
+      (gd_gamma.py)
+  E4  plain GD, Nesterov on u and accelerated mirror descent, 1e4 iterations (gd_ode.py)
+  E5  classical solvers against the reparametrized ones, n = 500, m = 200, s = 25
+      (test_sparsity.py)
+  E6  time against n on square problems (timing_algs.py)
+
+rows of --json (one object: experiment, source, setting, rows, elapsed_s, ...):
+  E1  {"L", "alpha", "l1", "converged", "status", "n_iter", "kkt"} per run, then
+      {"reference": "l1_min" | "basis_pursuit" | "lawson_hanson", "l1"}
+  E2  {"L", "iteration", "coordinate", "x", "error"} (support coordinates, checkpoints)
+  E3  {"L", "gamma", "residual" (= ||A x_T - b||), "status"}
+  E4  {"method": "plain" | "nesterov" | "mirror", "objective" (= ||A x_T - b||^2),
+      "status"}
+  E5, E6  one row per method (and L, x0, or n): l1_ratio, residual, error, time_s, ...
+A run that ends at the iteration cap has status "max_iter": an open point, not a limit.
+
+examples:
+  %(prog)s E1 --json                 # recompute at full size (about 1-2 minutes)
+  %(prog)s E1 --shipped              # the shipped result, instantly
+  %(prog)s E3 --max-iter 2000 --json # a shortened run
+  %(prog)s E6 --sizes 50 100 200 --reps 1
+
+exit status: 0 on a finished run, 2 on bad input.
 """
 
 SOLVE_EPILOG = f"""\
@@ -177,6 +218,29 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="print one JSON object instead")
     o.add_argument("--x-out", metavar="FILE.npy", type=Path, help="save x as a .npy file")
+    q = sub.add_parser(
+        "paper", help="run one of the paper's experiments E1-E6",
+        description="Run an experiment of Chou et al. (AISTATS 2025) on the authors' data "
+                    "with the paper's settings (nnls_core.paper, the functions the "
+                    "dashboard's pages call) and print its rows as a table, or one JSON "
+                    "object with --json. Progress goes to stderr.",
+        epilog=PAPER_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    q.add_argument("experiment", type=str.upper, choices=list(_paper.EXPERIMENTS),
+                   metavar="EXPERIMENT", help="E1, E2, E3, E4, E5 or E6")
+    q.add_argument("--shipped", action="store_true",
+                   help="print the shipped full-size result (E1-E4, computed once by "
+                        "bench/paper_assets.py) instead of recomputing it")
+    w = q.add_argument_group("overrides for shorter runs (default: the paper's settings)",
+                             argument_default=argparse.SUPPRESS)
+    w.add_argument("--max-iter", type=int, metavar="K",
+                   help="iteration cap T (the paper: E1 5e5, E2 3e5, E3 2e5, E4-E6 1e4)")
+    w.add_argument("--reps", type=int, metavar="R", help="repetitions (E5, E6)")
+    w.add_argument("--sizes", type=int, nargs="+", metavar="N",
+                   help="problem sizes n = m (E6; default 50 100 200)")
+    o = q.add_argument_group("output")
+    o.add_argument("--json", action="store_true", help="print one JSON object instead")
+    o.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 
@@ -302,6 +366,132 @@ def run_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The overrides of ``paper`` and the experiments that take them.
+_PAPER_OVERRIDES = {"max_iter": tuple(_paper.EXPERIMENTS), "reps": ("E5", "E6"),
+                    "sizes": ("E6",)}
+
+
+class _Progress:
+    """``progress(fraction)`` for the experiments: a percentage on stderr, rewritten in
+    place on a terminal, one line per 10% otherwise."""
+
+    def __init__(self, name: str, stream=None) -> None:
+        self.name, self.stream = name, stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.step = 1 if self.tty else 10
+        self.last = -1
+        self.t0 = time.perf_counter()
+
+    def __call__(self, frac: float) -> None:
+        pct = int(100 * min(max(float(frac), 0.0), 1.0))
+        if pct // self.step == self.last // self.step:
+            return
+        self.last = pct
+        line = f"{self.name}: {pct:3d}% ({time.perf_counter() - self.t0:.0f} s)"
+        print("\r" + line if self.tty else line, end="" if self.tty else "\n",
+              file=self.stream, flush=True)
+
+    def done(self) -> None:
+        end = "\r" if self.tty else ""
+        print(f"{end}{self.name}: done in {time.perf_counter() - self.t0:.1f} s",
+              file=self.stream, flush=True)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} x{c}" for k, c in v.items())
+    return str(v)
+
+
+def rows_table(rows: list[dict], max_rows: int = 60) -> str:
+    """Rows as an aligned plain-text table.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows of an experiment (JSON-ready values); the columns are their keys in
+        order of first appearance, a missing value is "-".
+    max_rows : int
+        At most this many rows are shown, the first and the last half.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(rows_table([{"L": 2, "l1": 1.25}, {"reference": "l1_min", "l1": 1.2346}]))
+    L  l1      reference
+    2  1.25    -
+    -  1.2346  l1_min
+    """
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    shown = rows if len(rows) <= max_rows else rows[:max_rows // 2] + rows[-max_rows // 2:]
+    cells = [[_cell(r.get(c)) for c in cols] for r in shown]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    fmt = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    lines = [fmt(cols)] + [fmt(row) for row in cells]
+    if len(shown) < len(rows):
+        lines.insert(1 + max_rows // 2, f"... ({len(rows) - len(shown)} more rows; --json "
+                                        "prints them all)")
+    return "\n".join(lines)
+
+
+def run_paper(args: argparse.Namespace) -> int:
+    """Carry out ``paper``: compute (or load) the experiment, print it; return 0.
+
+    Raises
+    ------
+    ValueError
+        On bad input (the caller turns it into a message and exit code 2).
+    """
+    name = args.experiment
+    overrides = {k: getattr(args, k) for k in _PAPER_OVERRIDES if hasattr(args, k)}
+    for key in overrides:
+        if name not in _PAPER_OVERRIDES[key]:
+            raise ValueError(f"--{key.replace('_', '-')} applies to "
+                             f"{', '.join(_PAPER_OVERRIDES[key])}, not {name}")
+    if args.shipped:
+        if overrides:
+            flags = ", ".join("--" + k.replace("_", "-") for k in overrides)
+            raise ValueError(f"{flags} cannot be combined with --shipped (the shipped "
+                             "result is the paper's full-size run)")
+        if name not in _paper.SHIPPED:
+            raise ValueError(f"no shipped result for {name}; shipped: "
+                             f"{', '.join(_paper.SHIPPED)} (recompute without --shipped)")
+        try:
+            result = _paper.load_shipped(name)
+        except FileNotFoundError as exc:
+            raise ValueError(str(exc)) from None
+    else:
+        progress = None if args.quiet else _Progress(name)
+        result = _paper.run(name, progress=progress, **overrides)
+        if progress is not None:
+            progress.done()
+    source = "shipped" if args.shipped else "computed"
+    payload = result.to_json()
+    if args.json:
+        print(json.dumps({"experiment": name, "source": source, **payload},
+                         allow_nan=False))
+        return 0
+    how = ("shipped result, computed once by bench/paper_assets.py" if args.shipped
+           else "computed now")
+    lines = [result.setting.text(), "",
+             f"{how}; {result.elapsed_s:.1f} s of computation", "",
+             rows_table(payload["rows"])]
+    summary = getattr(result, "summary", None)
+    if summary is not None:
+        lines += [""] + summary()
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -326,8 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    run = {"solve": run_solve, "paper": run_paper}[args.command]
     try:
-        return run_solve(args)
+        return run(args)
     except BrokenPipeError:  # e.g. piped into head: the reader left, not an error
         try:  # point stdout at devnull so that the flush at exit does not fail again
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -336,11 +527,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except ValueError as exc:
         msg = " ".join(str(exc).split())  # one line
-        print(f"{PROG} solve: error: {msg}", file=sys.stderr)
+        print(f"{PROG} {args.command}: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except MemoryError:
-        print(f"{PROG} solve: error: out of memory (try a smaller problem)", file=sys.stderr)
+        print(f"{PROG} {args.command}: error: out of memory (try a smaller problem)",
+              file=sys.stderr)
         return 2

@@ -8,9 +8,11 @@ References (LP, Lawson-Hanson, safe steps, norms) come from :mod:`nnls_core.refe
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +25,8 @@ from .sweep import grid, sweep
 
 __all__ = ["implicit_bias", "phase_transition", "perturbation_stability", "decay_rates",
            "acceleration", "accel_time_step", "ImplicitBias", "PhaseTransition",
-           "Perturbation", "SUCCESS_TOL", "PT_METHODS"]
+           "Perturbation", "SUCCESS_TOL", "PT_METHODS", "recovery", "save_recovery", "RECOVERY_DEFAULT",
+           "load_recovery"]
 
 #: Relative error ``||x - x_true|| / ||x_true||`` below which a recovery counts as a success.
 SUCCESS_TOL = 1e-2
@@ -149,10 +152,16 @@ class PhaseTransition:
         Method -> ndarray (len(deltas), len(rhos)) of success fractions in [0, 1].
     error : dict
         Method -> ndarray (len(deltas), len(rhos)) of median relative errors.
+    not_converged : dict
+        Method -> ndarray of int (len(deltas), len(rhos)): runs of the cell that did not
+        converge (Hadamard GD: status other than "converged"; l1-min: the LP returned no
+        solution; Lawson-Hanson: it hit its iteration cap). Such runs count as failures.
     trials : int
     n : int
     time_s : dict
         Method -> seconds spent.
+    step : str
+        "fixed" or the adaptive step kind of Hadamard GD.
     """
 
     deltas: np.ndarray
@@ -161,9 +170,23 @@ class PhaseTransition:
     ss: np.ndarray
     success: dict
     error: dict
+    not_converged: dict
     trials: int
     n: int
     time_s: dict
+    step: str = "fixed"
+
+    def not_converged_fraction(self, method: str) -> float:
+        """Fraction of all runs of ``method`` that did not converge.
+
+        Examples
+        --------
+        >>> pt = phase_transition(20, [1.0], [0.1], trials=2, methods=["l1_min"])
+        >>> pt.not_converged_fraction("l1_min")
+        0.0
+        """
+        return float(self.not_converged[method].sum()) / (self.not_converged[method].size
+                                                          * self.trials)
 
 
 PT_METHODS = ("hadamard", "lawson_hanson", "l1_min")
@@ -171,23 +194,32 @@ PT_METHODS = ("hadamard", "lawson_hanson", "l1_min")
 
 def phase_transition(n: int, deltas: Sequence[float], rhos: Sequence[float], *,
                      trials: int = 5, methods: Sequence[str] = PT_METHODS, L: float = 2,
-                     alpha: float = 1e-3, step_scale: float = 1.5, max_iter: int = 20_000,
-                     tol: float = 1e-5, seed: int = 0,
+                     alpha: float = 1e-3, step: str = "fixed", step_scale: float = 1.5,
+                     max_iter: int = 20_000, tol: float = 1e-5, seed: int = 0,
                      progress: Callable[[float], None] | None = None) -> PhaseTransition:
     """Donoho-Tanner style phase transition for Hadamard GD, Lawson-Hanson and l1-min.
 
     For each ``delta = m/n`` and ``rho = s/m``, ``trials`` problems
     ``sparse_problem(m, n, s)`` (noiseless); a trial succeeds when
     ``||x - x_true||_2 / ||x_true||_2 < SUCCESS_TOL`` (1e-2). Hadamard GD runs batched on
-    the stack of all problems with the same m (:func:`sweep`, fixed step
-    ``step_scale * safe_step(||A||_2, L, max x_LH)`` per problem, i.e. 3/4 of the edge of
-    the stability region by default); the direct solvers run one by one.
+    the stack of all problems with the same m (:func:`sweep`); the direct solvers run one
+    by one.
+
+    Parameters
+    ----------
+    step : str
+        "fixed": per problem ``step_scale * safe_step(||A||_2, L, max x_LH)``, i.e. 3/4
+        of the edge of the stability region by default; or an adaptive step kind of
+        :func:`nnls_core.sweep.sweep` ("bb", "auto"), batched in the same way.
 
     Examples
     --------
     >>> pt = phase_transition(40, [0.8], [0.1], trials=2, methods=["l1_min"])
-    >>> pt.success["l1_min"].tolist()
-    [[1.0]]
+    >>> pt.success["l1_min"].tolist(), pt.not_converged["l1_min"].tolist()
+    ([[1.0]], [[0]])
+    >>> pt = phase_transition(20, [1.0], [0.1], trials=2, methods=["hadamard"], step="bb")
+    >>> pt.success["hadamard"].tolist(), pt.not_converged["hadamard"].tolist()
+    ([[1.0]], [[0]])
     """
     n = check_int(n, "n", minimum=2)
     trials = check_int(trials, "trials", minimum=1)
@@ -196,11 +228,14 @@ def phase_transition(n: int, deltas: Sequence[float], rhos: Sequence[float], *,
     bad = [mth for mth in methods if mth not in PT_METHODS]
     if bad or not len(methods):
         raise ValueError(f"methods must be a non-empty subset of {PT_METHODS}, got {methods}")
+    if not isinstance(step, str):
+        raise ValueError(f"step must be 'fixed' or an adaptive kind such as 'bb', got {step!r}")
     ms = np.clip(np.round(deltas * n).astype(int), 1, None)
     ss = np.clip(np.round(rhos[None, :] * ms[:, None]).astype(int), 1, n)
     shape = (deltas.size, rhos.size)
     success = {mth: np.zeros(shape) for mth in methods}
     error = {mth: np.zeros(shape) for mth in methods}
+    not_conv = {mth: np.zeros(shape, dtype=int) for mth in methods}
     spent = {mth: 0.0 for mth in methods}
     total = deltas.size
     for i, m in enumerate(ms):
@@ -208,37 +243,47 @@ def phase_transition(n: int, deltas: Sequence[float], rhos: Sequence[float], *,
                                 + 10_007 * j + t)
                  for j in range(rhos.size) for t in range(trials)]
         xs: dict = {}
-        t0 = time.perf_counter()
-        x_lh = [nnls_solution(p.A, p.b) for p in probs]
-        if "lawson_hanson" in methods:
-            xs["lawson_hanson"] = x_lh
-            spent["lawson_hanson"] += time.perf_counter() - t0
+        failed: dict = {}
+        x_lh: list = []
+        if "lawson_hanson" in methods or step == "fixed":
+            t0 = time.perf_counter()
+            for p in probs:
+                try:
+                    x_lh.append(nnls_solution(p.A, p.b))
+                except RuntimeError:  # the active-set method hit its iteration cap
+                    x_lh.append(None)
+            if "lawson_hanson" in methods:
+                xs["lawson_hanson"] = [np.zeros(n) if x is None else x for x in x_lh]
+                failed["lawson_hanson"] = [x is None for x in x_lh]
+                spent["lawson_hanson"] += time.perf_counter() - t0
         if "l1_min" in methods:
             t0 = time.perf_counter()
-            out = []
-            for p in probs:
-                x = min_l1(p.A, p.b)[0]
-                out.append(np.zeros(n) if x is None else x)
-            xs["l1_min"] = out
+            out = [min_l1(p.A, p.b)[0] for p in probs]
+            xs["l1_min"] = [np.zeros(n) if x is None else x for x in out]
+            failed["l1_min"] = [x is None for x in out]
             spent["l1_min"] += time.perf_counter() - t0
         if "hadamard" in methods:
             t0 = time.perf_counter()
             A = np.stack([p.A for p in probs])
             b = np.stack([p.b for p in probs])
-            steps = [step_scale * safe_step(spectral_norm(p.A), L,
-                                            max(float(x.max()), 1e-3))
-                     for p, x in zip(probs, x_lh)]
+            steps = step if step != "fixed" else [
+                step_scale * safe_step(spectral_norm(p.A), L,
+                                       1e-3 if x is None else max(float(x.max()), 1e-3))
+                for p, x in zip(probs, x_lh)]
             rs = sweep(A, b, L=L, alpha=alpha, step=steps, max_iter=max_iter, tol=tol,
                        record=False, progress=_scaled(progress, i / total, (i + 1) / total))
             xs["hadamard"] = [r.x for r in rs]
+            failed["hadamard"] = [r.status != "converged" for r in rs]
             spent["hadamard"] += time.perf_counter() - t0
         for mth, sol in xs.items():
             err = np.array([np.linalg.norm(x - p.x_true) / np.linalg.norm(p.x_true)
                             for x, p in zip(sol, probs)]).reshape(rhos.size, trials)
             success[mth][i] = np.mean(err < SUCCESS_TOL, axis=1)
             error[mth][i] = np.median(err, axis=1)
+            not_conv[mth][i] = np.reshape(failed[mth], (rhos.size, trials)).sum(axis=1)
         _tick(progress, i + 1, total)
-    return PhaseTransition(deltas, rhos, ms, ss, success, error, trials, n, spent)
+    return PhaseTransition(deltas, rhos, ms, ss, success, error, not_conv, trials, n, spent,
+                           step)
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,13 +308,16 @@ class Perturbation:
 
 def perturbation_stability(m: int, n: int, s: int, sizes: Sequence[float], *,
                            trials: int = 5, L: float = 2, alpha: float = 1e-3,
-                           max_iter: int = 20_000, tol: float = 1e-6, seed: int = 0,
+                           step: str = "fixed", max_iter: int = 20_000, tol: float = 1e-6,
+                           seed: int = 0,
                            methods: Sequence[str] = PT_METHODS,
                            progress: Callable[[float], None] | None = None) -> Perturbation:
     """Error ``||x - x_true||`` when ``b = A (x_true - d)`` with ``d >= 0``, ``||d|| = size``.
 
     The same seed gives the same A, x_true and direction of d for every size, so each
-    trial is one :func:`sweep` over the sizes with a shared A.
+    trial is one :func:`sweep` over the sizes with a shared A. ``step``: "fixed" (the
+    safe step of each right-hand side's Lawson-Hanson solution) or an adaptive kind of
+    :func:`sweep` ("bb", "auto").
 
     Examples
     --------
@@ -298,13 +346,104 @@ def perturbation_stability(m: int, n: int, s: int, sizes: Sequence[float], *,
                     error["l1_min"][k, t] = np.linalg.norm(x - x_true)
         if "hadamard" in methods:
             norm = spectral_norm(A)
-            steps = [safe_step(norm, L, max(float(x.max()), 1e-3)) for x in x_lh]
+            steps = step if step != "fixed" else [
+                safe_step(norm, L, max(float(x.max()), 1e-3)) for x in x_lh]
             rs = sweep(A, bs, L=L, alpha=alpha, step=steps, max_iter=max_iter, tol=tol,
                        record=False, progress=_scaled(progress, t / trials, (t + 1) / trials))
             error["hadamard"][:, t] = [np.linalg.norm(r.x - x_true) for r in rs]
         _tick(progress, t + 1, trials)
     failures = {mth: int(np.isnan(e).sum()) for mth, e in error.items()}
     return Perturbation(sizes, error, failures)
+
+
+#: The Recovery page's default: converged runs (Barzilai-Borwein steps, 50,000 iterations)
+#: at small alpha; shipped in assets/paper/recovery.json by bench/paper_assets.py.
+RECOVERY_DEFAULT = dict(n=30, cells=6, trials=5, methods=list(PT_METHODS), L=2, alpha=1e-4,
+                        step="bb", max_iter=50_000, perturb_m=20, perturb_s=3,
+                        perturb_trials=3)
+
+
+def recovery(n: int, cells: int, trials: int, *, methods: Sequence[str] = PT_METHODS,
+             L: float = 2, alpha: float = 1e-3, step: str = "bb", max_iter: int = 50_000,
+             perturb_m: int = 20, perturb_n: int = 50, perturb_s: int = 3,
+             perturb_trials: int = 3,
+             sizes: Sequence[float] = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1),
+             progress: Callable[[float], None] | None = None
+             ) -> tuple[PhaseTransition, Perturbation]:
+    """The Recovery page's experiment: a ``cells x cells`` :func:`phase_transition`
+    (``m/n`` and ``s/m`` both on ``linspace(1/cells, 1, cells)``) and a
+    :func:`perturbation_stability` run, with the same Hadamard GD settings.
+
+    Examples
+    --------
+    >>> pt, pe = recovery(20, 2, 1, methods=["l1_min"], sizes=[0.0, 0.1])
+    >>> pt.success["l1_min"].shape, pe.error["l1_min"].shape
+    ((2, 2), (2, 3))
+    """
+    cells = check_int(cells, "cells", minimum=1)
+    grid_ = np.round(np.linspace(1 / cells, 1.0, cells), 3)
+    pt = phase_transition(n, grid_, grid_, trials=trials, methods=methods, L=L, alpha=alpha,
+                          step=step, max_iter=max_iter, progress=_scaled(progress, 0, 0.85))
+    pe = perturbation_stability(perturb_m, perturb_n, perturb_s, sizes,
+                                trials=perturb_trials, methods=methods, L=L, alpha=alpha,
+                                step=step, max_iter=max_iter,
+                                progress=_scaled(progress, 0.85, 1.0))
+    return pt, pe
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [None if isinstance(v, float) and np.isnan(v) else v for v in
+                value.ravel().tolist()] if value.ndim == 1 else [_plain(r) for r in value]
+    return value
+
+
+def save_recovery(pt: PhaseTransition, pe: Perturbation, settings: dict, path) -> Path:
+    """Write a :func:`recovery` result and its settings as JSON (read by
+    :func:`load_recovery`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> pt, pe = recovery(20, 2, 1, methods=["l1_min"], sizes=[0.0, 0.1])
+    >>> f = save_recovery(pt, pe, {"n": 20}, Path(tempfile.mkdtemp()) / "r.json")
+    >>> pt2, pe2, settings = load_recovery(f)
+    >>> bool((pt2.success["l1_min"] == pt.success["l1_min"]).all()), settings
+    (True, {'n': 20})
+    """
+    path = Path(path)
+    doc = {"settings": settings, "phase_transition": _plain(asdict(pt)),
+           "perturbation": _plain(asdict(pe))}
+    path.write_text(json.dumps(doc, separators=(",", ":")))
+    return path
+
+
+def load_recovery(path) -> tuple[PhaseTransition, Perturbation, dict]:
+    """Read a file of :func:`save_recovery`: ``(phase_transition, perturbation, settings)``.
+
+    Examples
+    --------
+    See :func:`save_recovery`.
+    """
+    doc = json.loads(Path(path).read_text())
+    d = doc["phase_transition"]
+
+    def arr(v, dtype=float):
+        return np.array(v, dtype=dtype)
+
+    pt = PhaseTransition(
+        arr(d["deltas"]), arr(d["rhos"]), arr(d["ms"], int), arr(d["ss"], int),
+        {k: arr(v) for k, v in d["success"].items()},
+        {k: arr(v) for k, v in d["error"].items()},
+        {k: arr(v, int) for k, v in d["not_converged"].items()},
+        int(d["trials"]), int(d["n"]), dict(d["time_s"]), d["step"])
+    e = doc["perturbation"]
+    pe = Perturbation(arr(e["sizes"]), {k: np.array([[np.nan if x is None else x for x in r]
+                                                      for r in v], dtype=float)
+                                         for k, v in e["error"].items()}, dict(e["failures"]))
+    return pt, pe, doc["settings"]
 
 
 def decay_rates(A, b, *, gammas: Sequence[float] = (0.0, 0.25, 0.5, 0.75),

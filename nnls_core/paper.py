@@ -41,10 +41,8 @@ from pathlib import Path
 import numpy as np
 
 from ._baselines import fista, lawson_hanson, projected_gradient
-from ._hadamard import hadamard, run_batch
-from ._operator import Operator
+from ._hadamard import hadamard
 from ._validation import check_int, check_positive
-from .options import HadamardOptions
 from .problems import Problem
 from .references import basis_pursuit, min_l1, nnls_solution
 from .sweep import grid, sweep
@@ -370,25 +368,6 @@ def _thin(iterations: np.ndarray, max_points: int) -> np.ndarray:
     return np.unique(np.concatenate(([0], idx, [its.size - 1])))
 
 
-def _batch(A, b, rows: list[HadamardOptions], progress) -> list:
-    """:func:`nnls_core.sweep.sweep` for options it does not pass on (``decay_offset``):
-    one :func:`run_batch` with progress every 200 iterations."""
-    B, max_iter = len(rows), rows[0].max_iter
-
-    def tick(k, state):
-        if k % 200 == 0:
-            progress(min(1.0, max(k / max(max_iter, 1), 1 - state.rows.size / B)))
-        return True
-
-    if progress is not None:
-        rows = [o.replace(callback=tick) for o in rows]
-    op = Operator(A, stack=True)
-    b = op.check_b(b, batch=True)
-    out = run_batch(op, np.broadcast_to(b, (B, op.shape[0])), rows)
-    _done(progress)
-    return out
-
-
 # --- E1: implicit bias -----------------------------------------------------------------
 
 #: The alphas of E1, as the authors write them: ``np.logspace(-3, -1, 5)``.
@@ -419,8 +398,10 @@ class E1Result(_Experiment):
         ``||x_true||_1``.
     elapsed_s : float
     results : list of Result or None
-        The runs (``results[i * a + j]``: ``Ls[i]``, ``alphas[j]``); None when loaded
-        from the shipped file.
+        The runs (``results[i * a + j]``: ``Ls[i]``, ``alphas[j]``), their histories
+        holding only the first and the last point (E1 needs the limits, and a full
+        history costs a fifth of each of the 5e5 iterations); None when loaded from the
+        shipped file.
     """
 
     setting: PaperSetting
@@ -489,15 +470,16 @@ def _num(L):
     return int(L) if L.is_integer() else L
 
 
-def _riemannian_runs(m, n, s, seed, Ls, alphas, eta, max_iter, tol, progress):
+def _riemannian_runs(m, n, s, seed, Ls, alphas, eta, max_iter, tol, progress, record):
     """The authors' Riemannian fixed-step GD on their data, every (L, alpha) in one
-    sweep (L outer): returns the problem, the exponents, the converted steps, the runs."""
+    sweep (L outer): returns the problem, the exponents, the converted steps, the runs.
+    ``record`` False keeps only the end points (a fifth cheaper per iteration)."""
     p = paper_problem(m, n, s, seed)
     Ls = tuple(float(L) for L in np.atleast_1d(Ls))
     steps = {L: step_from_paper(eta, L) for L in Ls}
     g = grid(L=list(Ls), alpha=np.atleast_1d(alphas))
     rs = sweep(p.A, p.b, L=g["L"], alpha=g["alpha"], step=[steps[L] for L in g["L"]],
-               form="x", max_iter=max_iter, tol=tol, progress=progress)
+               form="x", max_iter=max_iter, tol=tol, record=record, progress=progress)
     return p, Ls, steps, rs
 
 
@@ -541,7 +523,7 @@ def e1_implicit_bias(*, m: int = 10, n: int = 50, s: int = 3, seed: int = 3,
     t0 = time.perf_counter()
     alphas = np.array([check_positive(a, "alpha") for a in np.atleast_1d(alphas)])
     p, Ls, steps, rs = _riemannian_runs(m, n, s, seed, Ls, alphas, eta, max_iter, tol,
-                                        _scaled(progress, 0, 0.97))
+                                        _scaled(progress, 0, 0.97), record=False)
     x_l1 = min_l1(p.A, p.b)[0]
     x_bp = basis_pursuit(p.A, p.b)
     x_lh = nnls_solution(p.A, p.b)
@@ -679,7 +661,7 @@ def e2_trajectories(*, m: int = 30, n: int = 50, s: int = 3, seed: int = 3,
     """
     t0 = time.perf_counter()
     p, Ls, steps, rs = _riemannian_runs(m, n, s, seed, Ls, [alpha], eta, max_iter, tol,
-                                        _scaled(progress, 0, 0.99))
+                                        _scaled(progress, 0, 0.99), record=True)
     setting = PaperSetting(
         "E2", "trajectories of the coordinates", "gd_coords.py",
         {"m": m, "n": n, "s": s, "seed": seed},
@@ -800,10 +782,10 @@ def e3_decay(*, m: int = 20, n: int = 50, s: int = 3, seed: int = 3,
     Ls = tuple(float(L) for L in np.atleast_1d(Ls))
     gammas = tuple(float(g) for g in np.atleast_1d(gammas))
     g = grid(L=list(Ls), gamma=list(gammas))
-    rows = [HadamardOptions(L=L, alpha=alpha, step=step_from_paper(eta, L), decay=gm,
-                            decay_offset=2, form="x", max_iter=max_iter, tol=tol)
-            for L, gm in zip(g["L"], g["gamma"])]
-    rs = _batch(p.A, p.b, rows, _scaled(progress, 0, 0.99))
+    rs = sweep(p.A, p.b, L=g["L"], alpha=alpha,
+               step=[step_from_paper(eta, L) for L in g["L"]], decay=g["gamma"],
+               decay_offset=2, form="x", max_iter=max_iter, tol=tol,
+               progress=_scaled(progress, 0, 0.99))
     shape = (len(Ls), len(gammas))
     setting = PaperSetting(
         "E3", "step-size decay", "gd_gamma.py", {"m": m, "n": n, "s": s, "seed": seed},

@@ -78,6 +78,9 @@ def sweep(
     max_iter: int = 50_000,
     tol: float = 1e-8,
     time_limit: float | None = None,
+    decay_offset: float = 1.0,
+    restart: bool = False,
+    sign_guard: bool = False,
     record: bool = True,
     progress: Callable[[float], None] | None = None,
 ) -> list[Result]:
@@ -96,6 +99,11 @@ def sweep(
         :func:`nnls_core.hadamard`).
     form, accel, max_iter, tol, time_limit :
         As in :func:`nnls_core.hadamard`, shared by all runs.
+    decay_offset, restart, sign_guard :
+        As in :func:`nnls_core.hadamard` (:class:`nnls_core.HadamardOptions`), shared by
+        all runs: ``eta_k = eta / (k + decay_offset)^decay`` (the authors index from 2),
+        and the options of the authors' momentum schedules ``accel="nesterov_paper"`` /
+        ``"mirror_paper"``.
     record : bool
         True: full histories as in :func:`nnls_core.solve`. False: the histories hold
         only the first and the last iterate and objective (large stacks).
@@ -117,6 +125,13 @@ def sweep(
     >>> rs = sweep(p.A, p.b, L=2, alpha=[1e-2, 1e-1], step=0.05, max_iter=20_000)
     >>> [r.status for r in rs]
     ['converged', 'converged']
+
+    The authors' decay indexing ``eta / (k+2)^gamma`` for two gammas at once:
+
+    >>> rs = sweep(p.A, p.b, alpha=0.1, step=0.05, decay=[0.0, 0.5], decay_offset=2,
+    ...            form="x", max_iter=100, tol=0)
+    >>> bool(rs[0].objective < rs[1].objective)  # the undecayed step goes further
+    True
     """
     op = Operator(A, stack=True)
     b = op.check_b(b, batch=True)
@@ -145,7 +160,8 @@ def sweep(
 
     rows = [HadamardOptions(L=Ls[j], alpha=alphas[j], step=steps[j], decay=decays[j],
                             form=form, accel=accel, max_iter=max_iter, tol=tol,
-                            time_limit=time_limit,
+                            time_limit=time_limit, decay_offset=decay_offset,
+                            restart=restart, sign_guard=sign_guard,
                             callback=tick if progress is not None else None)
             for j in range(B)]
     out = run_batch(op, b, rows, record=record)

@@ -228,6 +228,40 @@ def test_paper_schedules_batched_equal_sequential(accel, form):
         np.testing.assert_allclose(r.x, q.x, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("kw", [
+    dict(decay=[0.0, 0.5, 0.75], decay_offset=2, form="x", step=[0.05, 0.05, 0.04]),
+    dict(accel="nesterov_paper", restart=True, step=[0.002, 0.004, 0.003]),
+    dict(accel="nesterov_paper", sign_guard=True, L=3, step=[0.05, 0.1, 0.2]),
+    dict(accel="mirror_paper", restart=True, step=[0.002, 0.004, 0.003]),
+], ids=["decay_offset", "nesterov-restart", "nesterov-sign-guard", "mirror-restart"])
+def test_sweep_passes_the_paper_options_on(e4_data, kw):
+    """sweep forwards decay_offset, restart and sign_guard: each row equals the single
+    run with the same options (and differs from the run without them)."""
+    A, _, b = e4_data
+    kw = dict(kw)  # the parameter is shared between runs: do not pop from it
+    alphas, L = [0.03, 0.1, 0.2], kw.pop("L", 2)
+    steps = kw.pop("step")
+    decays = kw.pop("decay", [0.0] * 3)
+    rs = nc.sweep.sweep(A, b, L=L, alpha=alphas, step=steps, decay=decays, max_iter=600,
+                        tol=0, **kw)
+    plain = {k: v for k, v in kw.items() if k in ("form", "accel")}
+    for a, eta, g, r in zip(alphas, steps, decays, rs):
+        q = nc.hadamard(A, b, L=L, alpha=a, step=eta, decay=g, max_iter=600, tol=0, **kw)
+        assert (r.status, r.n_iter) == (q.status, q.n_iter)
+        np.testing.assert_allclose(r.x, q.x, rtol=0, atol=1e-12)
+    without = nc.sweep.sweep(A, b, L=L, alpha=alphas, step=steps, decay=decays,
+                             max_iter=600, tol=0, **plain)
+    assert any(not np.allclose(r.x, w.x, rtol=1e-9, atol=0) for r, w in zip(rs, without))
+
+
+def test_sweep_decay_offset_is_their_indexing(e4_data):
+    A, _, b = e4_data
+    rs = nc.sweep.sweep(A, b, L=[2, 3], alpha=0.1, step=[0.05, 0.1 / 3], decay=0.5,
+                        decay_offset=2, form="x", max_iter=40, tol=0)
+    for L, r in zip((2, 3), rs):
+        np.testing.assert_allclose(r.x, their_gd(A, b, 0.1, 0.1, 40, L, 0.5), rtol=1e-12)
+
+
 def test_nesterov_paper_lets_u_cross_zero_for_even_L_only(e4_data):
     A, _, b = e4_data
     # the paper's E4 run: u changes sign for L = 2 and the run goes on

@@ -109,7 +109,11 @@ def test_module_command_runs(command, scratch):
     assert "Traceback" not in run.stderr
     if "--json" in argv:
         import json
-        assert json.loads(run.stdout)["status"] == "converged"
+        out = json.loads(run.stdout)
+        if argv[3] == "paper":  # the experiment's rows, the paper's numbers
+            assert out["experiment"] == argv[4] and out["rows"], out
+        else:
+            assert out["status"] == "converged"
     if "--x-out" in argv:
         import numpy as np
         x = np.load(scratch / argv[argv.index("--x-out") + 1])
