@@ -218,3 +218,49 @@ def test_npy_complex_and_3d_refused():
         load_array(npy_bytes(np.array([1 + 2j])), "A.npy")
     with pytest.raises(ValueError, match="2-D"):
         load_array(npy_bytes(np.zeros((2, 2, 2))), "A.npy", ndim=2)
+
+
+# --------------------------------------------------------------------------- uploads
+def test_streamlit_upload_limit_matches_the_loader():
+    """Streamlit refuses an upload over server.maxUploadSize (MB) before the page sees
+    it: that limit must be the loader's own."""
+    import tomllib
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    with open(config, "rb") as f:
+        server = tomllib.load(f)["server"]
+    assert server["maxUploadSize"] == nio.MAX_BYTES // 2**20
+
+
+class _Upload:
+    """Stands in for Streamlit's UploadedFile: records whether the bytes were read."""
+
+    def __init__(self, name: str, data: bytes, size: int | None = None):
+        self.name, self._data, self.read = name, data, False
+        self.size = len(data) if size is None else size
+
+    def getvalue(self) -> bytes:
+        self.read = True
+        return self._data
+
+
+def test_oversized_upload_refused_before_it_is_read():
+    big = _Upload("big.csv", b"1,2\n", size=190 * 2**20)  # declares 190 MB
+    with pytest.raises(ValueError, match="190.0 MB is over the 20 MB upload limit"):
+        nio.load_upload(big, name="M", ndim=2)
+    assert not big.read
+    edge = _Upload("edge.csv", b"1,2\n", size=nio.MAX_BYTES)  # at the limit: read
+    nio.check_upload_size(edge)
+    with pytest.raises(ValueError, match="over the 20 MB"):
+        nio.check_upload_size(_Upload("x.csv", b"", size=nio.MAX_BYTES + 1))
+
+
+def test_load_upload_is_load_array():
+    data = b"1,0,2\n0,1,3\n"
+    up = _Upload("M.csv", data)
+    np.testing.assert_array_equal(nio.load_upload(up, name="M", ndim=2),
+                                  load_array(data, "M.csv", name="M", ndim=2))
+    assert up.read
+    with pytest.raises(ValueError, match="only .csv and .npy"):
+        nio.load_upload(_Upload("M.pkl", pickle.dumps([1.0])), name="M", ndim=2)

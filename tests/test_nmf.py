@@ -383,3 +383,25 @@ def test_tiny_X_raises_and_small_X_is_solved_like_X():
             assert b.status == a.status
             np.testing.assert_allclose(b.history["rel_error"], a.history["rel_error"],
                                        rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- ground truth
+def test_match_columns_is_the_best_pairing():
+    """Against brute force over every one-to-one pairing (scale and order are free)."""
+    import itertools
+
+    rng = np.random.default_rng(3)
+    W_true = np.abs(rng.standard_normal((12, 4)))
+    W = np.abs(W_true[:, [2, 0, 3, 1]] * [1.0, 5.0, 0.1, 2.0]
+               + 0.3 * np.abs(rng.standard_normal((12, 4))))
+    W = np.hstack([W, np.abs(rng.standard_normal((12, 1)))])  # one extra column
+    order, cos = nmf.match_columns(W, W_true)
+    unit = lambda A: A / np.linalg.norm(A, axis=0)  # noqa: E731
+    C = unit(W_true).T @ unit(W)
+    best = max(itertools.permutations(range(5), 4),
+               key=lambda p: sum(C[i, j] for i, j in enumerate(p)))
+    assert order[:4].tolist() == list(best) and sorted(order.tolist()) == list(range(5))
+    np.testing.assert_allclose(cos, [C[i, j] for i, j in enumerate(best)], rtol=1e-12)
+    assert (cos > 0.8).all()  # the noisy pairs still point the same way
+    with pytest.raises(ValueError, match="same rows"):
+        nmf.match_columns(W[:5], W_true)

@@ -1,13 +1,16 @@
 """Smoke tests of the NMF page with Streamlit's AppTest (numbers are tested in test_nmf.py)."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnls_core import nmf
+from tests.pagetools import charts
+
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "nmf.py")
+ALL = ["pg", "pg-accel", "mu", "hadamard", "sklearn-mu", "sklearn-cd"]
 
 
 def _run(**widgets):
@@ -21,58 +24,138 @@ def _run(**widgets):
     return at
 
 
-def _charts(at):
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
-def _finite(spec):
-    for tr in spec["data"]:
-        for axis in ("x", "y", "z"):
-            v = tr.get(axis)
-            if isinstance(v, dict) and "bdata" in v:  # typed array: decode
-                import base64
-                arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
-                assert np.isfinite(arr).all()
-            elif isinstance(v, list):
-                arr = np.asarray(v, dtype=float)
-                assert np.isfinite(arr).all()
-
-
 def test_default_page_tells_the_story():
     at = _run()
     assert "NMF" in at.title[0].value
-    charts = _charts(at)
-    assert len(charts) == 4  # objective vs iteration, vs time, basis, reconstructions
-    for spec in charts:
-        _finite(spec)
+    # the verdict comes first, before any figure, and names the best fit of this run
+    first = at.markdown[0].value
+    assert first.startswith("**In this run:** Lowest error")
+    specs = charts(at)  # every figure checked for NaN / Inf
+    assert len(specs) == 4  # objective vs iteration, basis + truth, objective vs time, recon
     df = at.dataframe[0].value
-    assert len(df) == 6  # 4 of ours + sklearn mu and cd anchors
-    assert {"scikit-learn 'mu'", "scikit-learn 'cd'"} <= set(df["method"])
-    # the swimmer is exactly factorizable: some method gets there in the default run
-    assert df["rel. error"].min() < 1e-3
+    assert len(df) == 4  # ours; scikit-learn's anchors are opt-in
+    assert not any("scikit-learn" in m for m in df["method"])
+    best = df.loc[df["rel. error"].idxmin(), "method"]
+    assert f"**{best}**" in first
+    # independent reference: our accelerated projected gradient on the same data
+    X, W_true, _ = nmf.synthetic(60, 80, 5, noise=0.01, seed=0)
+    ref = nmf.solve(X, 5, "projected_gradient", accelerate=True, max_iter=300, seed=0)
+    row = df[df["method"] == "projected gradient, accelerated"].iloc[0]
+    np.testing.assert_allclose(row["rel. error"], ref.rel_error, rtol=1e-12)
+    # ground truth beside the bases: first panel, and the parts score is its cosine
+    basis = specs[1]
+    assert [a["text"] for a in basis["layout"]["annotations"]][0] == "truth"
+    cos = nmf.match_columns(ref.W, W_true)[1].mean()
+    np.testing.assert_allclose(row["parts found (cos)"], cos, rtol=1e-12)
     # both conventions reported and consistent (no regularizer by default)
     np.testing.assert_allclose(df.iloc[:, 3] * 2, df.iloc[:, 2], rtol=1e-9)
     text = " ".join(m.value for m in at.markdown)
     assert "Kronecker" in text and "relative difference" in text
+    assert "seed" not in text.replace("random seed", "")  # the source is "the tutorial"
     assert not at.error
+
+
+def test_every_control_has_help():
+    at = _run()
+    widgets = [*at.selectbox, *at.slider, *at.select_slider, *at.multiselect,
+               *at.number_input]
+    assert len(widgets) >= 9
+    assert all(w.help for w in widgets), [w.label for w in widgets if not w.help]
+
+
+class _Counter:
+    """Wraps a solver and records the method of every call."""
+
+    def __init__(self, fn, name):
+        self.fn, self.name, self.calls = fn, name, []
+
+    def __call__(self, X, r, method="mu", **kw):
+        self.calls.append(method if self.name == "solve" else "sklearn-" + method)
+        return self.fn(X, r, method, **kw)
+
+
+def test_step_multiplier_reruns_only_the_hadamard_method(monkeypatch):
+    solve, sk = _Counter(nmf.solve, "solve"), _Counter(nmf.sklearn_nmf, "sklearn")
+    monkeypatch.setattr(nmf, "solve", solve)
+    monkeypatch.setattr(nmf, "sklearn_nmf", sk)
+    at = _run(nmf_iters=25, nmf_seed=7)
+    assert len(solve.calls) == 4 and not sk.calls  # each of our methods once
+    del solve.calls[:], sk.calls[:]
+    at.slider(key="nmf_step").set_value(1.3).run()
+    assert solve.calls == ["hadamard"] and not sk.calls
+    at.slider(key="nmf_step").set_value(1.9).run()  # back: served from the store
+    assert solve.calls == ["hadamard"]
+    at.slider(key="nmf_r_synthetic").set_value(4).run()  # the rank: every method
+    assert len(solve.calls) == 1 + 4 and not sk.calls
+    assert not at.exception
+
+
+@pytest.mark.slow  # a 3 s run behind the Run button
+def test_heavy_settings_wait_for_run_then_show_results():
+    """The swimmer with our four methods is ~10 s of work: the rerun only offers Run."""
+    at = _run(nmf_data="swimmer (32×32)")
+    run = [b for b in at.button if b.key == "nmf_run"]
+    assert run and "about" in run[0].label
+    assert not at.dataframe and not at.get("plotly_chart")
+    assert "press Run" in at.info[0].value
+    # one method, 300 iterations (about 3 s): still behind Run, which then runs it
+    at.session_state["nmf_methods"] = ["mu"]
+    at.run()
+    run = [b for b in at.button if b.key == "nmf_run"]
+    assert run and "1 method(s)" in run[0].label
+    run[0].click().run()
+    df = at.dataframe[0].value
+    assert list(df["method"]) == ["multiplicative (Lee-Seung)"] and df["iterations"][0] == 300
+    charts(at)
+    # a smaller budget fits and runs at once
+    at.session_state["nmf_iters"] = 25
+    at.run()
+    assert not [b for b in at.button if b.key == "nmf_run"]
+    assert at.dataframe[0].value["iterations"][0] == 25
 
 
 @pytest.mark.parametrize("reg", ["identity (ridge ‖W‖²)", "first differences (smooth columns)"])
 def test_digits_with_regularizer_every_method(reg):
-    at = _run(nmf_data="digits (8×8)", nmf_iters=50, nmf_lam=0.1,
-              nmf_reg=reg)
+    at = _run(nmf_data="digits (8×8)", nmf_iters=50, nmf_lam=0.1, nmf_reg=reg,
+              nmf_methods=ALL)
+    if not at.dataframe:  # over the budget on a slow machine: press Run
+        next(b for b in at.button if b.key == "nmf_run").click().run()
     df = at.dataframe[0].value
     assert len(df) == 6 and np.isfinite(df.iloc[:, 2:].to_numpy(dtype=float)).all()
     assert not at.error
-    for spec in _charts(at):
-        _finite(spec)
+    charts(at)
 
 
 def test_synthetic_and_upload_without_file_shows_error_not_traceback():
-    at = _run(nmf_data="synthetic (60×80)", nmf_iters=25,
-              nmf_reg="upload M (CSV)", nmf_lam=1.0)
+    at = _run(nmf_iters=25, nmf_reg="upload M (CSV)", nmf_lam=1.0)
     assert at.error and "CSV" in at.error[0].value
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.dataframe[0].value) == 4
+
+
+def test_upload_goes_through_the_safe_loader():
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    # the page is a script: run its definitions (everything before the title) only
+    ns: dict = {}
+    src = Path(PAGE).read_text()
+    exec(compile(src.split("\nst.title(")[0], PAGE, "exec"), ns)
+    read_M = ns["read_M"]
+
+    def upload(name, data, size=None):
+        f = UploadedFile(UploadedFileRec("id", name, "text/csv", data), None)
+        if size is not None:
+            f.size = size
+        return f
+
+    eye = "\n".join(",".join("1" if i == j else "0" for j in range(4)) for i in range(4))
+    M, err = read_M(upload("eye.csv", eye.encode()), 4)
+    assert err is None and np.array_equal(M, np.eye(4))
+    M, err = read_M(upload("big.csv", b"1,2\n", size=190 * 2**20), 2)
+    assert M is None and "over the 20 MB upload limit" in err
+    M, err = read_M(upload("m.pkl", b"x"), 2)
+    assert M is None and "only .csv and .npy" in err
+    M, err = read_M(upload("nan.csv", b"1,nan\n"), 2)
+    assert M is None and err
 
 
 def test_no_method_selected_warns():

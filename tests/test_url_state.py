@@ -143,7 +143,7 @@ def test_nmf_url_round_trip():
     assert at.number_input(key="nmf_seed").value == 3
     qp = at.query_params
     assert qp["nmf_methods"] == "mu,hadamard" and qp["nmf_r_synthetic"] == "4"
-    assert qp["nmf_step"] == "1.5" and qp["nmf_data"] == "synthetic (60×80)"
+    assert qp["nmf_step"] == "1.5" and "nmf_data" not in qp
     assert "nmf_r_swimmer" not in qp and "nmf_init" not in qp
     at.select_slider(key="nmf_iters").set_value(25).run()
     assert at.query_params["nmf_iters"] == "25"
@@ -153,24 +153,27 @@ def test_nmf_bad_url_values_are_ignored():
     at = _page(NMF, nmf_data="evil", nmf_r_swimmer="100", nmf_methods="pg,evil",
                nmf_step="nan", nmf_iters="7", nmf_seed="-1")
     ss = at.session_state
-    assert ss["nmf_data"] == "swimmer (32×32)" and ss["nmf_r_swimmer"] == 17
-    assert ss["nmf_methods"] == ["pg", "pg-accel", "mu", "hadamard", "sklearn-mu", "sklearn-cd"]
+    assert ss["nmf_data"] == "synthetic (60×80)" and ss["nmf_r_swimmer"] == 17
+    assert ss["nmf_methods"] == ["pg", "pg-accel", "mu", "hadamard"]
     assert (ss["nmf_step"], ss["nmf_iters"], ss["nmf_seed"]) == (1.9, 300, 0)
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.dataframe[0].value) == 4
 
 
-@pytest.mark.parametrize("preset", ["Swimmer parts", "Digits strokes",
-                                    "Smooth columns", "Exact low rank"])
+@pytest.mark.parametrize("preset", ["Sparse parts", "Exact low rank", "Smooth columns",
+                                    "Swimmer parts", "Digits strokes"])
 def test_nmf_presets(preset):
     at = AppTest.from_file(NMF, default_timeout=180)
-    at.query_params.update(nmf_data="synthetic (60×80)", nmf_iters="25")  # a cheap start
+    at.query_params.update(nmf_iters="25")  # a cheap start
     at.run()
     at.button(key=f"nmf:preset:{preset}").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.dataframe[0].value) == 6 and not at.error
+    if preset in ("Swimmer parts", "Digits strokes"):  # seconds of work: behind Run
+        assert at.button(key="nmf_run").label.startswith("Run (4 method(s)")
+        return
+    assert len(at.dataframe[0].value) == 4 and not at.error
     if preset == "Exact low rank":
         assert at.dataframe[0].value["rel. error"].min() < 1e-3
-    if preset == "Swimmer parts":
+    if preset == "Sparse parts":
         assert not any(k.startswith("nmf_") for k in at.query_params)
 
 
@@ -187,3 +190,31 @@ def test_pages_do_not_share_setting_keys():
         keys = _keys(name)
         assert len(keys) >= 4 and all(k.startswith(prefix) for k in keys), keys
     assert not _keys("playground") & set().union(*(_keys(n) for n in prefixes))
+
+
+# --------------------------------------------------------------------------- playground
+PG = str(ROOT / "views/playground.py")
+
+
+def test_playground_takes_the_settings_a_tune_link_sends():
+    """The Tune page links to the Playground with L, alpha, step_kind, accel and eta: the
+    widgets show them and the run uses them (the same run as the library's)."""
+    at = _page(PG, L="3", alpha="0.0001", step_kind="fixed", accel="nesterov", eta="0.01",
+               m="20", n="40", max_iter="1500")
+    ss = at.session_state
+    assert (ss["L"], ss["alpha"], ss["step_kind"], ss["accel"], ss["eta"]) == (
+        3, 1e-4, "fixed", "nesterov", 0.01)
+    assert at.number_input(key="L").value == 3
+    assert at.select_slider(key="alpha").value == 1e-4
+    assert at.selectbox(key="step_kind").value == "fixed"
+    assert at.selectbox(key="pg_accel").value == "nesterov"
+    assert at.number_input(key="eta").value == 0.01
+    p = nc.sparse_problem(20, 40, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=3, alpha=1e-4, accel="nesterov", step=0.01, decay=0.0,
+                   max_iter=1500, tol=nc.HadamardOptions().tol)
+    row = at.dataframe[0].value.iloc[0]
+    assert row["objective"] == ref.objective and row["iterations"] == ref.n_iter
+    # published back unchanged: the link reproduces the page
+    qp = at.query_params
+    assert (qp["L"], qp["alpha"], qp["step_kind"], qp["accel"], qp["eta"]) == (
+        "3", "0.0001", "fixed", "nesterov", "0.01")

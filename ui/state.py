@@ -114,13 +114,22 @@ def apply_preset(values: dict[str, Any]) -> None:
         st.session_state[key] = value
 
 
+def preset_help(values: dict[str, Any], limit: int = 8) -> str:
+    """The tooltip of a preset button: the settings it loads (the first ``limit``)."""
+    items = [f"{k} = {encode(v)}" for k, v in values.items()]
+    more = f", and {len(items) - limit} more" if len(items) > limit else ""
+    return "Loads " + ", ".join(items[:limit]) + more
+
+
 def presets_and_link(presets: dict[str, dict[str, Any]], link: str, *, key: str) -> None:
     """A row of one-click presets and a popover with the shareable link."""
     row = st.container(horizontal=True, gap="small")
     row.caption("Presets:")
     for name, values in presets.items():
-        row.button(name, key=f"{key}:preset:{name}", on_click=apply_preset, args=(values,))
-    with row.popover("Copy link", icon=":material/link:"):
+        row.button(name, key=f"{key}:preset:{name}", on_click=apply_preset, args=(values,),
+                   help=preset_help(values))
+    with row.popover("Copy link", icon=":material/link:",
+                     help="A link that reopens this page with the same settings"):
         st.caption("This link reopens the page with the same settings and figures:")
         st.code(link or "(the link appears once the page has loaded in a browser)",
                 language=None, wrap_lines=True)

@@ -27,74 +27,67 @@ PRESETS = {
 }
 
 st.title("Gradient descent basics")
-st.markdown(
-    "Why does gradient descent step **against** the gradient? The first-order Taylor "
-    "expansion answers it, and a sigmoid neuron fitted on five points shows it at work."
-)
 state.init(FIELDS, "gd_basics")
-preset_row = st.container()
 
 # ------------------------------------------------------------------ 1. Taylor
-st.header("1. The best direction, from Taylor's formula")
-st.latex(r"\mathcal L(\theta + \eta u) \;\approx\; \mathcal L(\theta) + \eta\, u^{\top}"
-         r"\nabla \mathcal L(\theta) \;=\; \mathcal L(\theta) + \eta\,\|u\|\,"
-         r"\|\nabla \mathcal L(\theta)\|\cos\beta")
-st.markdown(
-    r"For a unit direction $u$ at an angle $\beta$ to the gradient the predicted change is "
-    r"$\eta\|\nabla\mathcal L\|\cos\beta$: it is most negative at $\beta = 180^\circ$, "
-    r"so the best first-order move is $u = -\nabla\mathcal L / \|\nabla\mathcal L\|$."
-)
+st.subheader("1. Why step against the gradient? Taylor's formula says so")
 THETA = (2.0, -2.0)
 c1, c2 = st.columns(2)
 beta = c1.slider("Angle β between u and the gradient (degrees)", 0, 360, step=5,
-                 key="gd_beta")
-eta_t = c2.select_slider("Step length η along u", options=TAYLOR_ETAS, key="gd_eta_taylor")
+                 key="gd_beta", help="Turn the unit direction u: at β = 180° it points "
+                                     "exactly against the gradient.")
+eta_t = c2.select_slider("Step length η along u", options=TAYLOR_ETAS, key="gd_eta_taylor",
+                         help="How far to move along u. Taylor's straight-line prediction "
+                              "is good for small η only.")
 d = T.taylor_direction(*THETA, eta_t, beta)
 betas, pred, act = T.taylor_sweep(*THETA, eta_t)
-m1, m2, m3 = st.columns(3)
-m1.metric("cos β", f"{d['cos_beta']:+.3f}")
-m2.metric("predicted change η uᵀ∇L", f"{d['predicted_change']:+.4f}")
-m3.metric("actual change L(θ+ηu) − L(θ)", f"{d['actual_change']:+.4f}")
 left, right = st.columns([2, 3])
 with left:
     wa, ba, Z = T.loss_grid((THETA[0] - 2.5, THETA[0] + 2.5), (THETA[1] - 2.5, THETA[1] + 2.5), n=61)
     plot(F.direction_figure(wa, ba, Z, d["theta"], d["grad"], d["u"], 1.4),
          key="direction")
-    st.caption(
-        f"Contours of log L around θ = (w, b) = {THETA}. The white arrow is the gradient, "
-        "the orange one your "
-        "direction u, the gold one −∇L. Turn u with the slider: the closer it gets to −∇L "
-        "(β = 180°), the more steeply it points downhill."
-    )
+    st.caption("**What to notice:** the closer your u (orange) turns to −∇L (gold), the "
+               "more steeply it points downhill.")
 with right:
     plot(F.taylor_figure(betas, pred, act, beta, d["predicted_change"], d["actual_change"]),
          key="taylor")
-    st.caption(
-        "Blue: the change Taylor predicts; red dashed: the change that really happens. "
-        "Both are lowest at β = 180°, and zero-ish at 90° and 270° (moving along a level "
-        "line). With a small η the curves agree; with a large η the neglected "
-        "η² uᵀ∇²L u term makes them part."
+    st.caption("**What to notice:** the loss falls most at β = 180°; with a large η the "
+               "actual change (red) parts from Taylor's prediction (blue).")
+m1, m2, m3 = st.columns(3)
+m1.metric("cos β", f"{d['cos_beta']:+.3f}")
+m2.metric("predicted change η uᵀ∇L", f"{d['predicted_change']:+.4f}")
+m3.metric("actual change L(θ+ηu) − L(θ)", f"{d['actual_change']:+.4f}")
+preset_row = st.container()
+with st.expander("The formula, and how to read the two figures"):
+    st.latex(r"\mathcal L(\theta + \eta u) \;\approx\; \mathcal L(\theta) + \eta\, u^{\top}"
+             r"\nabla \mathcal L(\theta) \;=\; \mathcal L(\theta) + \eta\,\|u\|\,"
+             r"\|\nabla \mathcal L(\theta)\|\cos\beta")
+    st.markdown(
+        r"For a unit direction $u$ at an angle $\beta$ to the gradient the predicted change "
+        r"is $\eta\|\nabla\mathcal L\|\cos\beta$: it is most negative at $\beta = 180^\circ$, "
+        r"so the best first-order move is $u = -\nabla\mathcal L / \|\nabla\mathcal L\|$."
+    )
+    st.markdown(
+        f"Left: contours of log L around θ = (w, b) = {THETA}; the white arrow is the "
+        "gradient, the orange one your direction u, the gold one −∇L. Right: the change "
+        "Taylor predicts (blue) and the change that really happens (red dashed). Both are "
+        "lowest at β = 180° and near zero at 90° and 270° (moving along a level line). With "
+        "a small η the curves agree; with a large η the neglected η² uᵀ∇²L u term makes "
+        "them part."
     )
 
 # ------------------------------------------------------------------ 2. neuron
-st.header("2. A sigmoid neuron on five points")
-st.latex(r"f(x) = \frac{1}{1 + e^{-(w x + b)}}, \qquad "
-         r"\mathcal L(w, b) = \sum_{i=1}^{5} \tfrac12\,\bigl(f(x_i) - y_i\bigr)^2")
-st.latex(r"\frac{\partial \mathcal L}{\partial w} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
-         r"f(x_i)\,(1 - f(x_i))\,x_i, \qquad "
-         r"\frac{\partial \mathcal L}{\partial b} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
-         r"f(x_i)\,(1 - f(x_i))")
-st.latex(r"w_{t+1} = w_t - \eta\,\frac{\partial \mathcal L}{\partial w}(w_t, b_t), \qquad "
-         r"b_{t+1} = b_t - \eta\,\frac{\partial \mathcal L}{\partial b}(w_t, b_t)")
-st.caption(
-    "Convention: a sum of ½(f − y)² with no 1/5 average (the seed tutorial mixes both); "
-    "averaging would only divide the gradient, hence the useful η, by 5."
-)
+st.subheader("2. A sigmoid neuron on five points")
 c1, c2, c3, c4 = st.columns(4)
-w0 = c1.number_input("start w₀", -4.0, 6.0, step=0.5, key="gd_w0")
-b0 = c2.number_input("start b₀", -8.0, 4.0, step=0.5, key="gd_b0")
-eta = c3.select_slider("learning rate η", options=ETAS, key="gd_eta")
-epochs = c4.slider("epochs", 10, 500, step=10, key="gd_epochs")
+w0 = c1.number_input("start w₀", -4.0, 6.0, step=0.5, key="gd_w0",
+                     help="The weight where gradient descent starts.")
+b0 = c2.number_input("start b₀", -8.0, 4.0, step=0.5, key="gd_b0",
+                     help="The bias where gradient descent starts.")
+eta = c3.select_slider("learning rate η", options=ETAS, key="gd_eta",
+                       help="The step of every epoch. Beyond 2/λ_max (curvature at the "
+                            "minimum) the iterates cannot settle.")
+epochs = c4.slider("epochs", 10, 500, step=10, key="gd_epochs",
+                   help="How many full-gradient steps to take.")
 link = state.publish(FIELDS)
 with preset_row:
     state.presets_and_link(PRESETS, link, key="gd_basics")
@@ -122,29 +115,39 @@ wa, ba, Z = T.loss_grid((-4.0, 6.0), (-8.0, 4.0), n=81)
 left, right = st.columns(2)
 with left:
     plot(F.loss_contour_figure(wa, ba, Z, path.w, path.b), key="contour")
-    st.caption(
-        "Contours of log L over (w, b). The path (white) first runs downhill, at right "
-        "angles to the contours, then crawls along the curved valley where the gradient is "
-        "small. Points that leave the box are drawn on its edge."
-    )
+    st.caption("**What to notice:** the path first runs downhill across the contours, then "
+               "crawls along the curved valley.")
 with right:
-    plot(F.loss_surface_figure(wa, ba, Z, path.w, path.b, path.loss), key="surface")
-    st.caption(
-        "The same loss as a surface (drag to rotate). Note the flat plateaus far from the "
-        "data: there f is saturated at 0 or 1, f(1 − f) ≈ 0 and gradient descent barely moves."
-    )
+    plot(F.loss_curve_figure(path.loss), key="loss_curve")
+    st.caption("**What to notice:** a fast drop, then a slow tail; a too-large η makes the "
+               "curve jagged.")
 left, right = st.columns(2)
 with left:
-    plot(F.loss_curve_figure(path.loss), key="loss_curve")
-    st.caption(
-        "Loss against epoch (log scale). A fast drop, then a slow tail along the valley; "
-        "with too large an η the curve becomes jagged as the loss goes up and down."
-    )
+    plot(F.loss_surface_figure(wa, ba, Z, path.w, path.b, path.loss), key="surface")
+    st.caption("**What to notice:** the flat plateaus far from the data, where gradient "
+               "descent barely moves (drag to rotate).")
 with right:
     plot(F.neuron_fit_figure(T.NEURON_X, T.NEURON_Y, path.w[0], path.b[0], path.w[-1],
                              path.b[-1]), key="fit")
-    st.caption(
-        "The five points and the neuron's curve f(x) before (dotted) and after descent. "
-        "The fitted w and b are the end of the path on the left."
+    st.caption("**What to notice:** the fitted curve f(x) (solid) against the start "
+               "(dotted).")
+with st.expander("The model, its gradient, and how to read the four figures"):
+    st.latex(r"f(x) = \frac{1}{1 + e^{-(w x + b)}}, \qquad "
+             r"\mathcal L(w, b) = \sum_{i=1}^{5} \tfrac12\,\bigl(f(x_i) - y_i\bigr)^2")
+    st.latex(r"\frac{\partial \mathcal L}{\partial w} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
+             r"f(x_i)\,(1 - f(x_i))\,x_i, \qquad "
+             r"\frac{\partial \mathcal L}{\partial b} = \sum_{i=1}^{5} (f(x_i) - y_i)\,"
+             r"f(x_i)\,(1 - f(x_i))")
+    st.latex(r"w_{t+1} = w_t - \eta\,\frac{\partial \mathcal L}{\partial w}(w_t, b_t), \qquad "
+             r"b_{t+1} = b_t - \eta\,\frac{\partial \mathcal L}{\partial b}(w_t, b_t)")
+    st.markdown(
+        "Convention: a sum of ½(f − y)² with no 1/5 average (the tutorial this page follows "
+        "mixes both); averaging would only divide the gradient, hence the useful η, by 5.\n\n"
+        "Contours of log L over (w, b): the path (white) first runs downhill, at right "
+        "angles to the contours, then crawls along the curved valley where the gradient is "
+        "small; points that leave the box are drawn on its edge. The surface shows the same "
+        "loss: far from the data f is saturated at 0 or 1, f(1 − f) ≈ 0 and gradient "
+        "descent barely moves. The loss curve is on a log scale. The last figure shows the "
+        "five points and the neuron's curve before (dotted) and after descent."
     )
 citation()

@@ -32,52 +32,43 @@ PRESETS = {
 
 st.title("Why reparametrize")
 st.markdown(
-    "Two unknowns are enough to see the paper's central idea: writing $x = u^{L}$ "
-    "(element-wise) turns the constrained problem on the left into an unconstrained one "
-    "on the right, and plain gradient descent on $u$ never leaves the quadrant $x \\ge 0$."
+    "Write $x = u^{L}$ (element-wise) and run plain gradient descent on $u$: the iterates "
+    "never leave $x \\ge 0$, and no projection is needed."
 )
 state.init(FIELDS, "why_reparametrize")
-preset_row = st.container()
 A, b = T.nnls_2d_example()
 x_ls = np.linalg.solve(A, b)
 x_star = T.nnls_2d_exact(A, b)
-st.latex(r"\min_{x \ge 0}\; f(x) = \tfrac12\|Ax - b\|^2, \qquad "
-         r"A = \begin{pmatrix} 1 & 0.5 \\ 0.3 & 1 \end{pmatrix},\quad "
-         r"b = \begin{pmatrix} %.2f \\ %.2f \end{pmatrix}, \qquad "
-         r"\nabla f(x) = A^{\top}(Ax - b)" % tuple(b))
-st.latex(r"x = u^{L}:\qquad \min_{u \in \mathbb R^2}\; g(u) = f(u^{L}), \qquad "
-         r"\nabla g(u) = L\,u^{L-1} \odot A^{\top}(A u^{L} - b)")
-st.latex(r"u_{k+1} = u_k - \eta\,\nabla g(u_k) \quad\Longrightarrow\quad "
-         r"x_{k+1} \approx x_k - \eta\,L^2 x_k^{\,2 - 2/L} \odot \nabla f(x_k)")
-st.markdown(
-    f"The unconstrained minimizer $A^{{-1}}b = ({x_ls[0]:.2f}, {x_ls[1]:.2f})$ has a "
-    f"negative coordinate, so the NNLS solution $x^* = ({x_star[0]:.3f}, {x_star[1]:.0f})$ "
-    "sits on the boundary $x_2 = 0$, where the gradient is not zero "
-    f"($\\partial f/\\partial x_2 = {T.nnls_grad(A, b, x_star)[1]:.3f} > 0$)."
-)
 
-c1, c2, c3, c4 = st.columns(4)
-Ls = [int(v) for v in c1.multiselect("Exponents L", L_OPTIONS, key="wr_Ls")]
-alphas = [float(v) for v in c2.multiselect("Initial scales α (u₀ = α·1)", ALPHA_OPTIONS,
-                                           key="wr_alphas")]
-eta = c3.select_slider("Step η", options=ETAS, key="wr_eta")
-n_iter = c4.slider("Iterations", 20, 600, step=20, key="wr_n_iter")
-show_pg = st.toggle("Show projected gradient for contrast", key="wr_pg")
-if not Ls:
-    Ls = [2]
-    st.info("No exponent chosen: showing L = 2.")
-if not alphas:
-    alphas = [0.3]
-    st.info("No α chosen: showing α = 0.3.")
-st.caption("Starting points x₀ = α^L·1: " + ", ".join(
-    f"α = {a}, L = {L}: x₀ = {a ** L:.3g}" for L in sorted(Ls) for a in sorted(alphas)) + ".")
-if st.session_state["wr_L_u"] not in Ls:  # the choices follow the exponents picked above
-    st.session_state["wr_L_u"] = Ls[0]
-L_u = st.radio("u-space panel shows the pull-back for", Ls, horizontal=True,
-               format_func=lambda v: f"L = {v}", key="wr_L_u")
+fig_col, ctl_col = st.columns([3, 1], gap="small")
+with ctl_col:
+    Ls = [int(v) for v in st.multiselect(
+        "Exponents L", L_OPTIONS, key="wr_Ls",
+        help="x = u^L element-wise: one path per exponent (solid L = 2, dotted L = 3).")]
+    alphas = [float(v) for v in st.multiselect(
+        "Initial scales α", ALPHA_OPTIONS, key="wr_alphas",
+        help="Every run starts from u₀ = α·(1, 1), that is x₀ = α^L·(1, 1).")]
+    eta = st.select_slider("Step η", options=ETAS, key="wr_eta",
+                           help="The fixed step of gradient descent on u.")
+    n_iter = st.slider("Iterations", 20, 600, step=20, key="wr_n_iter",
+                       help="How many steps every run takes (the slider above the figure "
+                            "replays them).")
+    show_pg = st.toggle("Projected gradient", key="wr_pg",
+                        help="Add projected gradient (step 1/‖A‖², then max(x, 0)) for "
+                             "contrast: it reaches the boundary by clipping.")
+    if not Ls:
+        Ls = [2]
+        st.info("No exponent chosen: showing L = 2.")
+    if not alphas:
+        alphas = [0.3]
+        st.info("No α chosen: showing α = 0.3.")
+    if st.session_state["wr_L_u"] not in Ls:  # the choices follow the exponents picked above
+        st.session_state["wr_L_u"] = Ls[0]
+    L_u = st.radio("u-space panel", Ls, horizontal=True, format_func=lambda v: f"L = {v}",
+                   key="wr_L_u", help="Which exponent the right panel pulls back to u.")
+    st.caption("x₀ = α^L: " + "; ".join(
+        f"L = {L}: " + ", ".join(f"{a ** L:.3g}" for a in sorted(alphas)) for L in sorted(Ls)))
 link = state.publish(FIELDS)
-with preset_row:
-    state.presets_and_link(PRESETS, link, key="why_reparametrize")
 
 
 @st.cache_data(max_entries=64)
@@ -117,48 +108,71 @@ if show_pg:
     X, *_ = _run("projected_gradient", 1, 0.0, 0.0, n_iter)
     X = X[np.all(np.isfinite(X) & (np.abs(X) < 1e3), axis=1)]
     runs.append(dict(label="projected gradient", X=X, color=F.PG_COLOR, dash="dash"))
+# fine grids: the objective is drawn as a picture behind the paths
+x1 = np.linspace(-0.5, 1.8, 321)
+x2 = np.linspace(-0.8, 1.5, 321)
+u_lim = 1.35
+ua = np.linspace(-u_lim, u_lim, 321)
+with fig_col:
+    plot(F.nnls_paths_figure((x1, x2), T.objective_grid(A, b, x1, x2), (ua, ua),
+                             T.pullback_grid(A, b, ua, ua, L_u), L_u, x_ls, x_star, runs),
+         key="paths")
+    st.caption(
+        "**What to notice:** press ▶ Play: every reparametrized path stays inside the "
+        "quadrant and slides onto the axis x₂ = 0 with no projection."
+    )
 if problems:
     st.warning(
-        "**Step too large for some runs**, they left the stable region "
-        "(roughly η L² max xᵢ^(2−2/L) ‖A‖² < 2) and were cut where they broke: "
-        + "; ".join(problems),
+        "**Step too large for some runs**: they left the stable region "
+        "(roughly η L² max xᵢ^(2−2/L) ‖A‖² < 2) and are drawn up to where they broke: "
+        + "; ".join(problems) + ". Choose a smaller step η.",
         icon=":material/warning:",
     )
-
-x1 = np.linspace(-0.5, 1.8, 93)
-x2 = np.linspace(-0.8, 1.5, 93)
-u_lim = 1.35
-ua = np.linspace(-u_lim, u_lim, 109)
-plot(F.nnls_paths_figure((x1, x2), T.objective_grid(A, b, x1, x2), (ua, ua),
-                         T.pullback_grid(A, b, ua, ua, L_u), L_u, x_ls, x_star, runs),
-     key="paths")
-st.caption(
-    "Press ▶ Play (or drag the slider) to replay the iterations, computed once and "
-    "animated in your browser. Left: the grey region (x₁ < 0 or x₂ < 0) is forbidden; the open circle is "
-    "where f is smallest without the constraint, the star the NNLS solution on the "
-    "boundary. Every reparametrized path (solid L = 2, dotted L = 3) stays inside the "
-    "quadrant and bends onto the axis x₂ = 0 without a projection; projected gradient "
-    "(red dashed) reaches the boundary by clipping. "
-    f"Right: the runs with L = {L_u} in u-space, where g(u) = f(u^{L_u}) has no constraint "
-    "at all and the solution (star) is an ordinary minimum"
-    + (", mirrored by the symmetry u ↦ −u." if L_u % 2 == 0 else
-       ". For odd L, u < 0 means x < 0: g's lowest point (open circle) is the "
-       "unconstrained minimizer, yet descent from u₀ = α·1 stops at u₂ = 0, because the "
-       "factor L u^(L−1) in ∇g vanishes there; even L gives the cleaner picture.")
-)
+state.presets_and_link(PRESETS, link, key="why_reparametrize")
+with st.expander("How to read this figure, and the formulas"):
+    st.markdown(
+        "Play replays the iterations, computed once and animated in your browser; the "
+        "slider picks an iteration. **Left**, x-space: the grey region (x₁ < 0 or x₂ < 0) "
+        "is forbidden; the open circle is where f is smallest without the constraint, the "
+        "star the NNLS solution on the boundary. Every reparametrized path (solid L = 2, "
+        "dotted L = 3) stays inside the quadrant and bends onto the axis x₂ = 0 without a "
+        "projection; projected gradient (red dashed) reaches the boundary by clipping. "
+        f"**Right**, the runs with L = {L_u} in u-space, where g(u) = f(u^{L_u}) has no "
+        "constraint at all and the solution (star) is an ordinary minimum"
+        + (", mirrored by the symmetry u ↦ −u." if L_u % 2 == 0 else
+           ". For odd L, u < 0 means x < 0: g's lowest point (open circle) is the "
+           "unconstrained minimizer, yet descent from u₀ = α·1 stops at u₂ = 0, because "
+           "the factor L u^(L−1) in ∇g vanishes there; even L gives the cleaner picture.")
+    )
+    st.latex(r"\min_{x \ge 0}\; f(x) = \tfrac12\|Ax - b\|^2, \quad "
+             r"A = \begin{pmatrix} 1 & 0.5 \\ 0.3 & 1 \end{pmatrix},\quad "
+             r"b = \begin{pmatrix} %.2f \\ %.2f \end{pmatrix}" % tuple(b))
+    st.latex(r"x = u^{L}:\quad \min_{u \in \mathbb R^2}\; g(u) = f(u^{L}), \quad "
+             r"\nabla g(u) = L\,u^{L-1} \odot A^{\top}(A u^{L} - b)")
+    st.latex(r"u_{k+1} = u_k - \eta\,\nabla g(u_k) \;\Longrightarrow\; "
+             r"x_{k+1} \approx x_k - \eta\,L^2 x_k^{\,2 - 2/L} \odot \nabla f(x_k)")
+    st.markdown(
+        f"The unconstrained minimizer $A^{{-1}}b = ({x_ls[0]:.2f}, {x_ls[1]:.2f})$ has a "
+        f"negative coordinate, so the NNLS solution $x^* = ({x_star[0]:.3f}, "
+        f"{x_star[1]:.0f})$ sits on the boundary $x_2 = 0$, where the gradient is not zero "
+        f"($\\partial f/\\partial x_2 = {T.nnls_grad(A, b, x_star)[1]:.3f} > 0$)."
+    )
 
 st.subheader("The step shrinks near the boundary")
 left, right = st.columns([3, 2])
 with left:
     plot(F.step_factor_figure(factors, pg_step if show_pg else None), key="factor")
+    st.caption("**What to notice:** the effective step on x₂ falls by decades as x₂ "
+               "approaches 0, so the iterate slows down instead of crossing the boundary.")
 with right:
     st.latex(r"x_{k+1,i} - x_{k,i} \approx -\,\underbrace{\eta\,L^2\,x_{k,i}^{\,2-2/L}}"
              r"_{\text{effective step}}\;\partial_i f(x_k)")
-    st.markdown(
-        "Gradient descent on $u$ is, to first order, a *Riemannian* gradient step in $x$ "
-        "whose step on coordinate $i$ is proportional to $x_i^{2-2/L}$. As $x_2$ "
-        "approaches the boundary its step goes to zero, so the iterate slows down and "
-        "never crosses $x_2 = 0$, while $x_1$ keeps moving. Projected gradient uses the "
-        "same step everywhere and needs the projection max(x, 0) instead."
-    )
+    with st.expander("Why"):
+        st.markdown(
+            "Gradient descent on $u$ is, to first order, a *Riemannian* gradient step in $x$ "
+            "whose step on coordinate $i$ is proportional to $x_i^{2-2/L}$. As $x_2$ "
+            "approaches the boundary its step goes to zero, so the iterate slows down and "
+            "never crosses $x_2 = 0$, while $x_1$ keeps moving. Projected gradient uses the "
+            "same step everywhere and needs the projection max(x, 0) instead."
+        )
 citation()

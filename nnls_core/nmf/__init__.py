@@ -43,8 +43,8 @@ Examples
 
 from .anchor import sklearn_nmf
 from .datasets import digits, swimmer, synthetic
-from .formulas import gradient_check, gradients, lipschitz, lipschitz_power, objective, \
-    regularizer
+from .formulas import gradient_check, gradients, lipschitz, lipschitz_power, match_columns, \
+    objective, regularizer
 from .init import init
 from .solvers import METHODS, NMFResult, NMFState, solve
 
@@ -61,6 +61,7 @@ __all__ = [
     "solve",
     "sklearn_nmf",
     "regularizer",
+    "match_columns",
     "synthetic",
     "swimmer",
     "digits",

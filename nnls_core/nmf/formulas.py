@@ -432,3 +432,46 @@ def regularizer(kind: str, m: int) -> np.ndarray | None:
         D[i, i + 1] = 1.0
         return D
     raise ValueError(f"regularizer kind must be 'none', 'identity' or 'diff', got {kind!r}")
+
+
+# --------------------------------------------------------------------------- ground truth
+def match_columns(W, W_true) -> tuple[np.ndarray, np.ndarray]:
+    """Pair the columns of ``W`` with those of ``W_true`` (NMF fixes neither order nor
+    scale): the one-to-one pairing with the largest total cosine similarity.
+
+    Parameters
+    ----------
+    W : array_like, shape (m, r)
+    W_true : array_like, shape (m, r_true)
+
+    Returns
+    -------
+    order : ndarray of int, shape (r,)
+        Columns of ``W`` in the order of the true columns they are paired with; columns
+        left unpaired (when ``r > r_true``) come last.
+    cosine : ndarray, shape (min(r, r_true),)
+        Cosine similarity of each pair, in the order of ``W_true``'s columns (1 = same
+        direction; the mean is the "parts found" score).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Wt = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> order, cos = match_columns(3 * Wt[:, ::-1], Wt)
+    >>> order.tolist(), np.round(cos, 12).tolist()
+    ([1, 0], [1.0, 1.0])
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    W = np.asarray(W, dtype=float)
+    W_true = np.asarray(W_true, dtype=float)
+    if W.ndim != 2 or W_true.ndim != 2 or W.shape[0] != W_true.shape[0]:
+        raise ValueError(f"W {W.shape} and W_true {W_true.shape} need the same rows")
+
+    def unit(A):
+        return A / np.maximum(np.linalg.norm(A, axis=0, keepdims=True), _EPS)
+
+    C = unit(W_true).T @ unit(W)  # r_true x r
+    rows, cols = linear_sum_assignment(-C)
+    rest = np.setdiff1d(np.arange(W.shape[1]), cols)
+    return np.concatenate([cols, rest]).astype(int), C[rows, cols]

@@ -1,4 +1,5 @@
-"""Every page opens by its URL on a fresh server, with no exception; screenshots saved."""
+"""Every page opens by its URL on a fresh server, with no exception, and shows at least one
+chart fully inside the first viewport at a 1024x768 projector and at 1440x900."""
 
 import re
 
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "": "Non-negative least squares by reparametrization",
     "playground": "NNLS Playground",
+    "tune": "Tune before you code",
     "gd_basics": "Gradient descent basics",
     "why_reparametrize": "Why reparametrize",
     "nmf": "NMF: projected gradient, multiplicative rules and the Hadamard trick",
@@ -25,6 +27,35 @@ QUERY = {
     "recovery": "rec_cells=3&rec_trials=1&rec_budget=2000&rec_ptrials=1",
     "rates": "rt_gammas=0.0,0.5&rt_Ls=2&rt_iters=2000&rt_a_iters=2000",
 }
+SIZES = ((1024, 768), (1440, 900))
+
+# true once a drawn plotly chart lies entirely inside the viewport (no scrolling)
+CHART_IN_VIEW = """() => [...document.querySelectorAll('.js-plotly-plot')].some(p => {
+  if (!(p.data && p.data.length && p.querySelector('.main-svg'))) return false;
+  const r = p.getBoundingClientRect();
+  return r.height > 100 && r.top >= 0 && r.left >= 0 &&
+         r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+})"""
+
+
+def chart_boxes(pg) -> list:
+    """The (top, bottom) of every plotly chart, for the failure message."""
+    return pg.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
+        const r = p.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom)];
+    })""")
+
+
+def assert_chart_in_first_viewport(pg, timeout: float = 60_000) -> None:
+    """Wait (charts draw asynchronously) until a chart is fully visible without scrolling;
+    fail with the charts' positions if none ever is."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    assert pg.evaluate("() => window.scrollY") == 0
+    try:
+        pg.wait_for_function(CHART_IN_VIEW, polling=250, timeout=timeout)
+    except PlaywrightTimeout:
+        size = pg.viewport_size
+        pytest.fail(f"no chart fully inside the first {size['width']}x{size['height']} "
+                    f"viewport; charts at (top, bottom) = {chart_boxes(pg)}")
 
 
 # The default run opens the home page and one deep link (the entry script must run for a
@@ -39,15 +70,20 @@ DEFAULT_RUN = ("", "rates")
 def test_deep_link_on_fresh_server(browser, path):
     query = f"?{QUERY[path]}" if path in QUERY else ""
     with streamlit_server() as url:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-        try:
-            pg = ctx.new_page()
-            goto_page(pg, f"{url}/{path}{query}", PAGES[path], timeout=120_000)
-            assert_no_exception(pg)
-            assert PAGES[path] in main(pg).inner_text()
-            # the entry script ran (its set_page_config names the tab)
-            expect(pg).to_have_title(re.compile("NNLS"))
-            assert "NNLS" in pg.title()
-            pg.screenshot(path=str(SHOTS / f"page_{path or 'home'}.png"), full_page=True)
-        finally:
-            ctx.close()
+        for width, height in SIZES:
+            ctx = browser.new_context(viewport={"width": width, "height": height})
+            try:
+                pg = ctx.new_page()
+                goto_page(pg, f"{url}/{path}{query}", PAGES[path], timeout=120_000)
+                assert_no_exception(pg)
+                assert PAGES[path] in main(pg).inner_text()
+                # the entry script ran (its set_page_config names the tab)
+                expect(pg).to_have_title(re.compile("NNLS"))
+                assert "NNLS" in pg.title()
+                shot = SHOTS / f"page_{path or 'home'}_{width}.png"
+                try:
+                    assert_chart_in_first_viewport(pg)
+                finally:
+                    pg.screenshot(path=str(shot))
+            finally:
+                ctx.close()

@@ -1,100 +1,160 @@
-"""The Playground in real Chromium: default story, change alpha, charts change, every tab."""
+"""The Playground in real Chromium: the first screen at projector and laptop sizes, α
+scrubbed in the browser with no rerun, divergence and its safe step, a live run stopped."""
 
+import json
 import re
 
 import pytest
 
 from .conftest import (SHOTS, assert_no_exception, expect, goto_page, main, rerun, runs_ended,
-                       wait_for_chart, wait_for_plot_data, watch_runs)
+                       wait_for_plot_data, watch_runs)
 
 pytestmark = pytest.mark.browser
 
-FIRST_CURVE = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.data && p.data.length);
-  return plots.length ? JSON.stringify(plots[0].data[0].y) : null;
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SCRUB = ".st-key-fig_scrub .js-plotly-plot"
+#: the y data of the scrub figure's reparametrized trace and the readout's text, as JSON
+#: (from plotly's _fullData, where typed arrays are decoded)
+RUN_TRACE = """() => {
+  const gd = document.querySelector(".st-key-fig_scrub .js-plotly-plot");
+  if (!gd || !gd._fullData) return null;
+  const t = (gd._fullData || []).find(t => t.name === "reparametrized x = u^L");
+  const r = gd._fullData.find(t => t.name === "readout");
+  return t && r ? JSON.stringify({y: Array.from(t.y), color: t.marker.color,
+                                  title: String(r.text)}) : null;
 }"""
 
 
-# the tab -> a text of its caption, and whether it holds a chart (else a table)
-TABS = {
-    "Trajectories": ("Press ▶ Play to replay the run", True),
-    "Solution": ("The final iterate against x_true", True),
-    "ℓ1 and KKT": ("approaches the minimum-ℓ1 value", True),
-    "Table": ("All selected methods side by side", False),
-    "Problem": ("x_true is the ground truth used to make b", True),
-}
+def slider_ticks(page, plot) -> list[tuple[float, float]]:
+    """Screen centres of the plotly slider's step ticks, left to right."""
+    boxes = [t.bounding_box() for t in plot.locator("g.slider-container .slider-tick-rect").all()]
+    rail = plot.locator("g.slider-container .slider-rail-rect").bounding_box()
+    y = rail["y"] + rail["height"] / 2
+    return [(b["x"] + b["width"] / 2, y) for b in boxes]
 
 
-def _open_tab(page, name: str):
-    """Click a tab and wait until its panel shows its caption and its chart (with data)
-    or table; return the panel."""
-    caption, has_chart = TABS[name]
-    page.get_by_role("tab", name=name).click()
-    expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
-    panel = page.get_by_role("tabpanel").filter(has_text=caption)
-    expect(panel.get_by_text(caption)).to_be_visible()
-    if has_chart:
-        wait_for_plot_data(page, panel.locator(".js-plotly-plot").first)
-    else:
-        expect(panel.locator("[data-testid='stDataFrame']")).to_be_visible()
-    return panel
-
-
-def test_playground_alpha_changes_the_charts(server, page):
-    goto_page(page, f"{server}/playground", "NNLS Playground")
-    expect(main(page)).to_contain_text(re.compile(r"\w after [\d,]+ iterations"))
-    assert_no_exception(page)
-    main_text = main(page).inner_text()
-    assert "NNLS Playground" in main_text and "converged after" in main_text
-    before = wait_for_chart(page, FIRST_CURVE)
-    assert before, "the objective chart did not render"
-    page.screenshot(path=str(SHOTS / "playground_default.png"), full_page=True)
-
-    slider = page.locator("[data-testid='stSlider']", has_text="initialization α")
-    thumb = slider.get_by_role("slider")
-    with rerun(page):
-        thumb.focus()
-        thumb.press("ArrowLeft")  # alpha 1e-3 -> 5e-4
-    expect(slider).to_contain_text("5e-04")
-    after = wait_for_chart(page, FIRST_CURVE, differs_from=before)
-    assert_no_exception(page)
-    assert "5e-04" in slider.inner_text()
-    assert after and after != before, "changing alpha must change the objective curve"
-
-    for tab in TABS:
-        _open_tab(page, tab)
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
+def test_first_screen_shows_solution_loss_and_alpha_together(server, browser, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        goto_page(page, f"{server}/playground?m=20&n=40&max_iter=2000", "NNLS Playground")
+        plot = page.locator(SCRUB)
+        wait_for_plot_data(page, plot)
         assert_no_exception(page)
-        page.screenshot(path=str(SHOTS / f"playground_{tab.split()[0].lower()}.png"),
-                        full_page=True)
-    # the animation controls are there and Play runs client-side without a rerun
-    panel = _open_tab(page, "Trajectories")
-    plot = panel.locator(".js-plotly-plot").first
-    label = plot.locator("text.slider-label", has_text="iteration k =")
-    start = label.text_content()
+        inside = lambda box: (box is not None and box["x"] >= 0 and box["y"] >= 0  # noqa: E731
+                              and box["x"] + box["width"] <= width
+                              and box["y"] + box["height"] <= height)
+        # the solution view, the loss curve (the figure's two subplots) and the readout row
+        for name in ("xy", "x2y2", "x3y3"):
+            sub = plot.locator(f"g.cartesianlayer > g.subplot.{name}")
+            expect(sub).to_have_count(1)
+            assert inside(sub.bounding_box()), f"subplot {name} is below the fold"
+        assert inside(plot.locator("g.slider-container").bounding_box()), "scrubber off screen"
+        alpha = page.locator("[data-testid='stSlider']", has_text="initialization α")
+        assert inside(alpha.bounding_box()), "the α control is off screen"
+        for label in ("exponent L", "step size", "acceleration"):
+            assert inside(page.get_by_text(label, exact=True).first.bounding_box()), label
+        page.screenshot(path=str(SHOTS / f"playground_first_screen_{width}x{height}.png"))
+    finally:
+        ctx.close()
+
+
+def test_dragging_alpha_updates_the_solution_in_the_browser_without_a_rerun(server, page):
+    goto_page(page, f"{server}/playground?m=20&n=40&max_iter=2000", "NNLS Playground")
+    plot = page.locator(SCRUB)
+    wait_for_plot_data(page, plot)
+    before = json.loads(page.evaluate(RUN_TRACE))
+    assert "α = 1e-03:" in before["title"]
+    ticks = slider_ticks(page, plot)
+    assert len(ticks) == 19
     watch_runs(page)
-    plot.locator("g.updatemenu-button", has_text="▶ Play").click()  # (not the caption's)
-    expect(label).not_to_have_text(start)  # the animation moves on
-    assert label.text_content() != start
-    assert runs_ended(page) == 0, "Play must run client-side, without a script run"
-    assert page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
-    page.screenshot(path=str(SHOTS / "playground_play.png"), full_page=True)
+    grip = plot.locator("g.slider-container .slider-grip-rect").bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    page.mouse.down()
+    for x, y in ticks[12:]:  # drag right, to α = 1
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
+    page.wait_for_function(f"() => ({RUN_TRACE})() && JSON.parse(({RUN_TRACE})()).title"
+                           ".includes('α = 1e+00:')")
+    after = json.loads(page.evaluate(RUN_TRACE))
+    assert after["y"] != before["y"], "the solution view did not change"
+    shown = plot.locator("g.scatterlayer text", has_text="α = 1e+00:")  # drawn, not only data
+    expect(shown).to_have_count(1)
+    assert runs_ended(page) == 0, "scrubbing must not rerun the script"
+    assert page.locator(IDLE).count() == 1
+    page.screenshot(path=str(SHOTS / "playground_scrubbed.png"))
     assert not page.js_errors, page.js_errors
 
 
-def test_playground_diverging_step_shows_a_warning(server, page):
-    goto_page(page, f"{server}/playground", "NNLS Playground")
+def test_diverging_preset_is_red_explained_and_a_safe_step_converges(server, page):
+    goto_page(page, f"{server}/playground?max_iter=3000", "NNLS Playground")
+    page.get_by_role("button", name="Presets").click()
     with rerun(page):
-        page.get_by_text("fixed η", exact=True).first.click()
-    box = page.locator("[data-testid='stNumberInput']", has_text="fixed step η").locator("input")
-    with rerun(page):
-        box.fill("50")
-        box.press("Enter")
-    warning = page.locator("[data-testid='stAlert']", has_text="The run diverged")
-    expect(warning).to_contain_text("Try step")
+        page.get_by_role("button", name="Step too large").click()
+    expect(main(page).get_by_text("The run diverged")).to_be_visible()
+    expect(main(page)).to_contain_text("x = u^2 stays ≥ 0")
+    wait_for_plot_data(page, page.locator(SCRUB))
+    page.wait_for_function(f"() => ({RUN_TRACE})() && JSON.parse(({RUN_TRACE})()).color"
+                           " === '#c53030'")
     assert_no_exception(page)
-    text = main(page).inner_text()
-    assert "The run diverged" in text and "Try step" in text
-    page.screenshot(path=str(SHOTS / "playground_diverged.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "playground_diverged.png"))
+    with rerun(page):
+        page.get_by_role("button", name=re.compile("Use a safe step")).click()
+    expect(main(page)).to_contain_text(re.compile(r"converged after [\d,]+ iterations"))
+    expect(main(page).get_by_text("The run diverged")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "playground_safe_step.png"))
+
+
+# the lengths of the live loss curve seen so far (a MutationObserver on the main area)
+_WATCH_LIVE = """() => {
+  window.__liveSeen = new Set();
+  const look = () => {
+    for (const gd of document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")) {
+      const t = (gd._fullData || []).find(t => t.name === "loss so far");
+      if (t) window.__liveSeen.add(t.x.length + ":" + t.y[t.y.length - 1]);
+    }
+  };
+  window.__liveObserver = new MutationObserver(look);
+  window.__liveObserver.observe(document.body, {subtree: true, childList: true});
+  window.__liveTimer = setInterval(look, 100);
+}"""
+
+
+def test_a_long_run_streams_and_stop_cancels_it(server, page):
+    # about 40 s of expected work: the page asks first, then streams
+    goto_page(page, f"{server}/playground?m=400&n=800&max_iter=60000&alpha=1e-06"
+                    "&step_kind=fixed&eta=0.001", "NNLS Playground")
+    expect(main(page)).to_contain_text("This run may take up to")
+    page.evaluate(_WATCH_LIVE)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_function("() => window.__liveSeen.size >= 3", timeout=60_000)
+    page.screenshot(path=str(SHOTS / "playground_live.png"))
+    page.locator(".st-key-pg_stop").get_by_role("button", name="Stop").click()
+    expect(main(page)).to_contain_text(re.compile(r"cancelled after [\d,]+ iterations"))
+    assert page.evaluate("() => window.__liveSeen.size") >= 3
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / "playground_cancelled.png"))
+
+
+def test_play_reveals_the_trajectories_client_side(server, page):
+    goto_page(page, f"{server}/playground?m=20&n=40&max_iter=2000", "NNLS Playground")
+    page.get_by_role("tab", name="Trajectories").click()
+    plot = page.locator(".st-key-fig_traj .js-plotly-plot")
+    wait_for_plot_data(page, plot)
+    length = """() => { const gd = document.querySelector(".st-key-fig_traj .js-plotly-plot");
+                        return gd._fullData[0].x.length; }"""
+    full = page.evaluate(length)
+    label = plot.locator("text.slider-label", has_text="iteration k =")
+    start = label.text_content()
+    watch_runs(page)
+    plot.locator("g.updatemenu-button", has_text="▶ Play").click()
+    expect(label).not_to_have_text(start)  # the counter moves, above the chart
+    page.wait_for_function(f"() => ({length})() < {full}")  # lines drawn only up to k
+    assert runs_ended(page) == 0, "Play must run client-side, without a script run"
+    assert page.locator(IDLE).count() == 1
+    page.screenshot(path=str(SHOTS / "playground_play.png"))
+    assert not page.js_errors, page.js_errors
 
 
 @pytest.mark.slow  # about 40 s on two cores: four downloads and a script run
