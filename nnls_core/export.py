@@ -131,7 +131,7 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
     >>> code = python_snippet(
     ...     {"generator": "sparse", "m": 30, "n": 100, "sparsity": 4, "noise": 0.0,
     ...      "negative_perturbation": 0.0, "correlation": 0.0, "seed": 0},
-    ...     "hadamard", {"L": 2, "alpha": 1e-3, "step": "bb"})
+    ...     "hadamard", {"L": 2, "alpha": 1e-2, "step": "bb"})
     >>> print(code.splitlines()[-3])
     print(f"iterations: {r.n_iter}")
     >>> ns = {}
@@ -141,7 +141,7 @@ def python_snippet(problem: dict, method: str, options: dict) -> str:
     iterations: ...
     ||x - x_true||_2: ...
     >>> import nnls_core as nc
-    >>> ref = nc.solve(ns["p"].A, ns["p"].b, method="hadamard", L=2, alpha=1e-3, step="bb")
+    >>> ref = nc.solve(ns["p"].A, ns["p"].b, method="hadamard", L=2, alpha=1e-2, step="bb")
     >>> bool((ns["r"].x == ref.x).all())
     True
     """

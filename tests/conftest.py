@@ -24,6 +24,22 @@ SLOW = (
     # the Playground's default run several times over
     "tests/test_playground.py::test_url_settings_are_applied_and_published",
     "tests/test_playground.py::test_every_generator[Correlated columns]",
+    # browser tests that repeat a path another default-run browser test already drives
+    # (12-35 s each on two cores): the default run keeps one real-Chromium check per page
+    # and per mechanism (first viewport, client-side scrubbing, Play, share link, Run/Stop)
+    "tests/browser/test_learn_browser.py::test_gd_basics_page",
+    "tests/browser/test_learn_browser.py::test_chart_in_first_projector_viewport[gd_basics*",
+    "tests/browser/test_learn_browser.py::test_nothing_fetched_from_other_hosts",
+    "tests/browser/test_playground_browser.py::test_diverging_preset_is_red_explained_and_a_safe_step_converges",
+    "tests/browser/test_playground_browser.py::test_a_long_run_streams_and_stop_cancels_it",
+    "tests/browser/test_playground_browser.py::test_first_screen_shows_solution_loss_and_alpha_together[1440-900]",
+    "tests/browser/test_playground_browser.py::test_play_reveals_the_trajectories_client_side",
+    "tests/browser/test_pages.py::test_deep_link_on_fresh_server[rates]",
+    "tests/browser/test_nmf_browser.py::test_nmf_page_opens_and_reacts",
+    "tests/browser/test_nmf_browser.py::test_verdict_and_a_chart_in_the_first_viewport[size1]",
+    "tests/browser/test_paper_browser.py::test_recompute_shows_progress_and_stops",
+    # Home's first viewport is also checked by test_pages.py's deep link to "/"
+    "tests/browser/test_learn_browser.py::test_chart_in_first_projector_viewport[-Non-negative*",
 )
 
 
