@@ -14,16 +14,16 @@ import streamlit as st
 
 import nnls_core as nc
 from nnls_core.export import python_snippet
-from nnls_core.io import load_array
 from nnls_core.metrics import compare
 from nnls_core.references import min_l1
 from nnls_core.sweep import sweep
 from ui import figures as F
+from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem,
+                         upload_problem)
 from ui import state
 from ui.common import citation, plot
 from ui.state import Field
 
-GENERATORS = ["Sparse non-negative", "Dense Gaussian", "Correlated columns", "Upload A and b"]
 BASELINES = {
     "Lawson-Hanson": "lawson_hanson",
     "projected gradient": "projected_gradient",
@@ -31,11 +31,8 @@ BASELINES = {
     "multiplicative": "multiplicative",
     "unconstrained LS": "lstsq",
 }
-ALPHAS = [float(f"{m}e{e}") for e in range(-6, 0) for m in (1, 2, 5)] + [1.0]
 STEPS = {"bb": "Barzilai-Borwein", "auto": "backtracking", "fixed": "fixed η"}
 ACCELS = {None: "none", "nesterov": "Nesterov (on u)", "mirror": "accelerated mirror"}
-NOISES = (0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2)
-PERTURBATIONS = (0.0, 1e-3, 1e-2, 0.05, 0.1)
 #: Tolerances of the relative (scale-free) optimality residual nc.optimality; the
 #: library's default is 1e-8.
 TOLS = (1e-4, 1e-6, 1e-7, 1e-8, 1e-10)
@@ -114,23 +111,6 @@ PRESET_HELP = {
     "Step too large": "A fixed step far above the stability bound: the run diverges.",
     "Noisy, tall": "More equations than unknowns and noisy b: no exact fit exists.",
 }
-
-
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def make_problem(kind: str, m: int, n: int, s: int, noise: float, neg: float, corr: float,
-                 seed: int) -> nc.Problem:
-    if kind == "Dense Gaussian":
-        return nc.gaussian_problem(m, n, seed=seed)
-    return nc.sparse_problem(m, n, s, noise=noise, negative_perturbation=neg,
-                             correlation=corr if kind == "Correlated columns" else 0.0,
-                             seed=seed)
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def upload_problem(a: bytes, a_name: str, b: bytes, b_name: str) -> nc.Problem:
-    A = load_array(a, a_name, name="A", ndim=2)
-    b_arr = load_array(b, b_name, name="b", ndim=(1, 2))
-    return nc.Problem.from_arrays(A, b_arr, name=f"{a_name} / {b_name}")
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)

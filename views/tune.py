@@ -9,20 +9,14 @@ import streamlit as st
 
 import nnls_core as nc
 from nnls_core.export import python_snippet
-from nnls_core.io import load_array
 from nnls_core.tuning import MODES, TuneGrid, tune
 from ui import state
 from ui.common import PLOTLY_CONFIG, citation
+from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, UPLOAD,
+                         make_problem, upload_problem)
 from ui.figures_tune import MODE_LABELS, row_labels, tune_figure
 from ui.state import Field, encode
 
-UPLOAD = "Upload A and b"
-# the Playground's generators and α choices (views/playground.py), so that a cell opens
-# there with exactly these settings
-GENERATORS = ["Sparse non-negative", "Dense Gaussian", "Correlated columns", UPLOAD]
-ALPHAS = [float(f"{m}e{e}") for e in range(-6, 0) for m in (1, 2, 5)] + [1.0]
-NOISES = (0.0, 1e-3, 1e-2, 0.05, 0.1, 0.2)
-PERTURBATIONS = (0.0, 1e-3, 1e-2, 0.05, 0.1)
 TOLS = (1e-4, 1e-6, 1e-7, 1e-8, 1e-10)
 BUDGETS = (500, 1000, 2000, 5000, 10_000, 20_000)
 STEP_SCALES = (0.5, 1.0, 1.5, 1.9)
@@ -52,23 +46,6 @@ PRESETS = {  # short names: the row holds the controls too, at 1024 px
 #: about 2.2-2.6 s of CPU on the shared two-core machine, bench/tune.py); larger ones
 #: wait for Run.
 AUTO_WORK = 72 * 1000 * 30 * 100
-
-
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def make_problem(kind: str, m: int, n: int, s: int, noise: float, neg: float, corr: float,
-                 seed: int) -> nc.Problem:
-    if kind == "Dense Gaussian":
-        return nc.gaussian_problem(m, n, seed=seed)
-    return nc.sparse_problem(m, n, s, noise=noise, negative_perturbation=neg,
-                             correlation=corr if kind == "Correlated columns" else 0.0,
-                             seed=seed)
-
-
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def upload_problem(a: bytes, a_name: str, b: bytes, b_name: str) -> nc.Problem:
-    A = load_array(a, a_name, name="A", ndim=2)
-    b_arr = load_array(b, b_name, name="b", ndim=(1, 2))
-    return nc.Problem.from_arrays(A, b_arr, name=f"{a_name} / {b_name}")
 
 
 def playground_params(g: TuneGrid, cell: tuple[int, int, int], problem: dict) -> dict:
