@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 import nnls_core.paper as paper
+from ui.common import plot
 
 #: Finished runs kept per page on the server (the newest).
 KEEP = 8
@@ -123,6 +124,14 @@ class Recompute:
         st.session_state[self._key(f"result_{name}")] = result
         st.session_state[self._key("note")] = f"{name} recomputed in {result.elapsed_s:.0f} s."
         st.rerun()
+
+    def panel(self, name: str, notice: str) -> None:
+        """The figure of ``name``, then one line "what to notice" beside its Recompute
+        button."""
+        plot(self.figure(name), key=name.lower())
+        row = st.columns([5, 2], vertical_alignment="center")
+        row[0].markdown(f"**What to notice:** {notice}")
+        self.button(name, row[1])
 
     def button(self, name: str, col) -> None:
         """The "Recompute" button of ``name`` in ``col``, with the shipped run's time."""

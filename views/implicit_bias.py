@@ -85,12 +85,9 @@ def _paper_page() -> None:
     RECOMPUTE.handle(st.container())
     e1, e1_src = RECOMPUTE.result("E1")
     e2, e2_src = RECOMPUTE.result("E2")
-    plot(RECOMPUTE.figure("E1"), key="e1")
-    row = st.columns([5, 2], vertical_alignment="center")
-    row[0].markdown("**What to notice:** as α shrinks, ‖x‖₁ falls towards the smallest "
-                    "ℓ1 norm of any non-negative solution (black line); L = 3 lies below "
-                    "L = 2 wherever both converged.")
-    RECOMPUTE.button("E1", row[1])
+    RECOMPUTE.panel("E1", "as α shrinks, ‖x‖₁ falls towards the smallest "
+                          "ℓ1 norm of any non-negative solution (black line); L = 3 lies below "
+                          "L = 2 wherever both converged.")
     d1 = e1.setting.data
     st.caption(f"Data as in the paper (seed {d1['seed']}): A is {d1['m']}×{d1['n']}, "
                f"x_true has {d1['s']} non-zeros. Steps: " + _conversions(e1)
@@ -112,11 +109,8 @@ def _paper_page() -> None:
                                              paper.AUTHORS_E1[2]))],
             hide_index=True)
         st.text(e1.setting.text())
-    plot(RECOMPUTE.figure("E2"), key="e2")
-    row = st.columns([5, 2], vertical_alignment="center")
-    row[0].markdown("**What to notice:** the coordinates take off one at a time, the "
-                    "largest first, and L = 3 waits much longer than L = 2.")
-    RECOMPUTE.button("E2", row[1])
+    RECOMPUTE.panel("E2", "the coordinates take off one at a time, the "
+                          "largest first, and L = 3 waits much longer than L = 2.")
     d2 = e2.setting.data
     st.caption(f"Data as in the paper (seed {d2['seed']}): A is {d2['m']}×{d2['n']}. "
                "Steps: " + _conversions(e2) + ".")

@@ -90,11 +90,8 @@ def _paper_page() -> None:
     e3, e3_src = RECOMPUTE.result("E3")
     e4, e4_src = RECOMPUTE.result("E4")
     d3, d4 = e3.setting.data, e4.setting.data
-    plot(RECOMPUTE.figure("E3"), key="e3")
-    row = st.columns([5, 2], vertical_alignment="center")
-    row[0].markdown("**What to notice:** the larger γ, the higher the residual at the "
-                    "end; L = 3 (dashed) ends higher than L = 2 at every γ.")
-    RECOMPUTE.button("E3", row[1])
+    RECOMPUTE.panel("E3", "the larger γ, the higher the residual at the "
+                          "end; L = 3 (dashed) ends higher than L = 2 at every γ.")
     st.caption(f"E3: data as in the paper (seed {d3['seed']}), {d3['m']}×{d3['n']}; "
                f"{_conversions(e3, [(L, 'gd') for L in e3.Ls])}.")
     with st.expander("Details and numbers (E3)"):
@@ -106,11 +103,8 @@ def _paper_page() -> None:
                        "‖Ax_T − b‖": f"{r['residual']:.3e}"} for r in e3.rows()],
                      hide_index=True)
         st.text(e3.setting.text())
-    plot(RECOMPUTE.figure("E4"), key="e4")
-    row = st.columns([5, 2], vertical_alignment="center")
-    row[0].markdown("**What to notice:** at k = 10⁴ both accelerated methods are several "
-                    "orders of magnitude below plain GD.")
-    RECOMPUTE.button("E4", row[1])
+    RECOMPUTE.panel("E4", "at k = 10⁴ both accelerated methods are several "
+                          "orders of magnitude below plain GD.")
     st.caption(f"E4: data as in the paper (seed {d4['seed']}), {d4['m']}×{d4['n']}; "
                f"{_conversions(e4, [(2, 'gd'), (2, 'nesterov'), (2, 'mirror')])}.")
     with st.expander("Details and numbers (E4)"):
