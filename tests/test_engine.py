@@ -5,9 +5,7 @@ and time limits, input checks at the edges, CSV export and b as a column.
 
 from __future__ import annotations
 
-import ast
 import math
-import pathlib
 import time
 import warnings
 
@@ -18,21 +16,9 @@ from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 import nnls_core as nc
 from nnls_core.sweep import grid, sweep
+from ui.problems import ALPHAS  # the Playground's alpha choices
 
 
-def _playground_alphas() -> list[float]:
-    """views/playground.py's ALPHAS, read from its source (importing the page would run
-    its Streamlit code)."""
-    src = (pathlib.Path(__file__).parents[1] / "views" / "playground.py").read_text()
-    for node in ast.parse(src).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ALPHAS":
-            code = compile(ast.Expression(node.value), "playground.py", "eval")
-            return [float(a) for a in eval(code, {"__builtins__": {"float": float,
-                                                                   "range": range}})]
-    raise AssertionError("views/playground.py defines no ALPHAS")
-
-
-ALPHAS = _playground_alphas()
 
 STATUSES = {"converged", "max_iter", "diverged", "stalled", "time_limit", "cancelled",
             "infeasible"}
