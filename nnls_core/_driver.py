@@ -83,7 +83,10 @@ class Run:
         self.rec = Recorder(B, n, budget.max_iter, budget.record)
         self.out: list[Result | None] = [None] * B
         self.P = P0
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        # the first products on one BLAS thread too: threads woken here would spin-wait
+        # (burning a core) through the first part of the loop
+        with blas_threads(op.shape[0] * op.shape[1] * B), \
+                np.errstate(over="ignore", invalid="ignore", under="ignore"):
             self.X = geo.to_x(P0)
             self.f, self.R = self.objective(self.X)
             self.Z = op.rmatmat(self.R)

@@ -11,6 +11,8 @@ id, a trailing ``*`` matching any parametrization. Measure again with
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 SLOW = (
@@ -34,7 +36,10 @@ SLOW = (
     "tests/browser/test_playground_browser.py::test_a_long_run_streams_and_stop_cancels_it",
     "tests/browser/test_playground_browser.py::test_first_screen_shows_solution_loss_and_alpha_together[1440-900]",
     "tests/browser/test_playground_browser.py::test_play_reveals_the_trajectories_client_side",
-    "tests/browser/test_pages.py::test_deep_link_on_fresh_server[rates]",
+    # Why reparametrize is drawn (and played) by test_why_reparametrize_play_keeps_contours
+    "tests/browser/test_learn_browser.py::test_chart_in_first_projector_viewport[why_reparametrize*",
+    # the paper pages' 1024x768 viewport: Implicit bias and Recovery stay in the default run
+    "tests/browser/test_paper_browser.py::test_a_chart_in_the_first_viewport[1024x768-rates]",
     "tests/browser/test_nmf_browser.py::test_nmf_page_opens_and_reacts",
     "tests/browser/test_nmf_browser.py::test_verdict_and_a_chart_in_the_first_viewport[size1]",
     "tests/browser/test_paper_browser.py::test_recompute_shows_progress_and_stops",
@@ -52,3 +57,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_slow(item.nodeid):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scan_component_manifests_once():
+    """Every ``AppTest.run`` rescans all installed distributions for Streamlit component
+    manifests (about 0.9 s, reading ~500 metadata files); the answer cannot change within
+    a test session, so the first scan is reused."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without v2 components scans nothing
+        yield
+        return
+    original = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(original)
+    yield
+    manifest_scanner.scan_component_manifests = original

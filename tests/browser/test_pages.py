@@ -58,11 +58,10 @@ def assert_chart_in_first_viewport(pg, timeout: float = 60_000) -> None:
                     f"viewport; charts at (top, bottom) = {chart_boxes(pg)}")
 
 
-# The default run opens the home page and one deep link (the entry script must run for a
-# deep-linked page, see the README); the other pages, 20-35 s each with a fresh server on
-# two cores, are marked slow. (Every browser module's first test also opens its page by URL
-# on a fresh server of its own.)
-DEFAULT_RUN = ("", "rates")
+# A fresh server per page costs 20-35 s on two cores, so these run with the slow tests (on
+# CI); in the default run every browser module's first test already opens its page by URL
+# on a fresh server of its own (the entry script must run for a deep-linked page).
+DEFAULT_RUN: tuple[str, ...] = ()
 
 
 @pytest.mark.parametrize("path", [p if p in DEFAULT_RUN else pytest.param(p, marks=pytest.mark.slow)
