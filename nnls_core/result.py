@@ -249,3 +249,52 @@ class Recorder:
     def elapsed(self) -> float:
         """Seconds since the recorder was made."""
         return time.perf_counter() - self.t0
+
+
+_HISTORY = ("objective", "iterations", "x", "kkt", "l1", "time_s", "objective_iterations")
+_SCALARS = ("objective", "rnorm", "n_iter", "status", "message", "time_s", "method")
+
+
+def save_results(results: list[Result], path, meta: dict | None = None) -> None:
+    """Write results (with their histories) to a compressed ``.npz`` file, no pickle.
+
+    Parameters
+    ----------
+    results : list of Result
+    path : str or Path
+    meta : dict, optional
+        JSON-serializable data kept beside the results (e.g. the settings they came from).
+
+    Examples
+    --------
+    >>> import io, nnls_core as nc
+    >>> r = nc.solve([[1.0, 0.0], [0.0, 1.0]], [1.0, -1.0], method="fista")
+    >>> buf = io.BytesIO()
+    >>> save_results([r], buf, {"note": "identity"})
+    >>> _ = buf.seek(0)
+    >>> (back,), meta = load_results(buf)
+    >>> back.status == r.status, bool((back.x == r.x).all()), meta
+    (True, True, {'note': 'identity'})
+    """
+    import json
+
+    arrays = {"meta": np.array(json.dumps({
+        "meta": meta or {},
+        "results": [{k: getattr(r, k) for k in _SCALARS} for r in results]}))}
+    for i, r in enumerate(results):
+        arrays[f"{i}.x"] = r.x
+        for k in _HISTORY:
+            arrays[f"{i}.history.{k}"] = getattr(r.history, k)
+    np.savez_compressed(path, **arrays)
+
+
+def load_results(path) -> tuple[list[Result], dict]:
+    """Read what :func:`save_results` wrote: ``(results, meta)``."""
+    import json
+
+    with np.load(path, allow_pickle=False) as data:
+        info = json.loads(str(data["meta"]))
+        results = [Result(x=data[f"{i}.x"], history=History(
+            **{k: data[f"{i}.history.{k}"] for k in _HISTORY}), **scalars)
+                   for i, scalars in enumerate(info["results"])]
+    return results, info["meta"]

@@ -161,7 +161,6 @@ def test_live_figure_shows_the_iterate_and_the_loss_so_far():
 
 
 # ------------------------------------------------------------------------- the page
-@pytest.mark.slow  # the default problem: its α grid uses the page's 3 s budget
 def test_default_story_matches_the_library():
     at = run_page()
     p = nc.sparse_problem(30, 100, 4, seed=0)
@@ -189,6 +188,30 @@ def test_default_story_matches_the_library():
     np.testing.assert_allclose(plotly_array(obj["y"]),
                                np.maximum(ref.history.objective[ks] - lh.objective, 1e-30),
                                rtol=1e-6)
+
+
+def test_first_screen_is_shipped_and_equals_fresh_runs():
+    """The default run and α grid come from assets/playground (bench/playground_assets.py),
+    under the keys the page builds, and equal the library's runs (a stale file fails)."""
+    from nnls_core.result import load_results
+    from ui.shipped import PATH
+
+    results, meta = load_results(PATH)
+    at = run_page()
+    run_key = at.session_state["pg_cur"][0]
+    assert meta["run_key"] == repr(run_key)  # the page finds the shipped run...
+    assert meta["grid_key"] == repr(at.session_state["pg_grid"][0])  # ...and grid
+    key, options = run_key
+    p = nc.sparse_problem(*key[1:4], noise=key[4], negative_perturbation=key[5], seed=key[7])
+    options = dict(options)
+    grid = results[1:]
+    assert len(grid) == len(ALPHAS)
+    for alpha in (1e-1, 1e-2):  # rows equal single runs with the page's options
+        ref = nc.solve(p.A, p.b, **(options | {"alpha": alpha}))
+        row = grid[ALPHAS.index(alpha)]
+        assert (row.status, row.n_iter) == (ref.status, ref.n_iter)
+        np.testing.assert_allclose(row.x, ref.x, rtol=1e-12, atol=1e-15)
+        assert len(row.history.objective) <= 160  # slimmed as the page slims its grid
 
 
 @pytest.mark.parametrize("kind", ["Sparse non-negative", "Dense Gaussian", "Correlated columns"])

@@ -5,6 +5,7 @@ Everything sent to the browser is thinned and float32 (about 10x smaller payload
 
 from __future__ import annotations
 
+import base64
 import math
 
 import numpy as np
@@ -26,6 +27,20 @@ LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=90, b=50),
 def f32(a) -> np.ndarray:
     """float32 copy for plotting."""
     return np.asarray(a, dtype=np.float32)
+
+
+def typed(a) -> dict:
+    """A 1-D array as plotly's typed-array spec (float32, base64), as plotly itself would
+    encode it, but passed through its validators untouched: a figure with hundreds of
+    animation traces is built in a fraction of the time.
+
+    Examples
+    --------
+    >>> typed([1.0, 2.0])
+    {'dtype': 'f4', 'bdata': 'AACAPwAAAEA='}
+    """
+    return {"dtype": "f4", "bdata": base64.b64encode(
+        np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")}
 
 
 def log_indices(n: int, max_points: int = 600) -> np.ndarray:
@@ -181,7 +196,8 @@ def trajectories_figure(r: Result, x_true: np.ndarray | None = None, *, max_coor
     def take_offs(j: int) -> go.Scatter:
         """The take-offs that have happened by frame j."""
         done = t <= ks[j]
-        return go.Scatter(x=f32(t[done]), y=f32(0.5 * X[-1, on_idx[done]]))
+        return go.Scatter(x=typed(t[done]), y=typed(0.5 * X[-1, on_idx[done]]),
+                          _validate=False)
 
     if staggered:  # the support leaves its start at clearly different times: say where
         fig.add_trace(go.Scatter(x=take_offs(j0).x, y=take_offs(j0).y, mode="markers",
@@ -193,9 +209,11 @@ def trajectories_figure(r: Result, x_true: np.ndarray | None = None, *, max_coor
                            text="coordinates take off one at a time", showarrow=True,
                            arrowhead=2, ax=-40, ay=-40, font=dict(size=14))
     moving = list(range(len(shown) + (1 if staggered else 0)))
-    fig.frames = [go.Frame(name=str(j), traces=moving,
-                           data=[go.Scatter(x=ks[: j + 1], y=f32(X[: j + 1, i])) for i in shown]
-                           + ([take_offs(j)] if staggered else []))
+    # frames of typed arrays, not validated one by one (hundreds of traces: seconds)
+    fig.frames = [go.Frame(name=str(j), traces=moving, _validate=False,
+                           data=[go.Scatter(x=typed(ks[: j + 1]), y=typed(X[: j + 1, i]),
+                                            _validate=False)
+                                 for i in shown] + ([take_offs(j)] if staggered else []))
                   for j in range(len(keep))]
     if diverged:
         fig.add_trace(go.Scatter(x=[ks[-1]], y=[f32(X[-1, shown]).max() if shown.size else 0],
