@@ -214,6 +214,18 @@ def test_first_screen_is_shipped_and_equals_fresh_runs():
         assert len(row.history.objective) <= 160  # slimmed as the page slims its grid
 
 
+def test_figures_are_built_once_per_result(monkeypatch):
+    """A second session with the same settings reuses the figures of the first."""
+    calls = []
+    real = F.trajectories_figure
+    monkeypatch.setattr(F, "trajectories_figure",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    settings = SMALL | {"seed": 17}  # settings no other test uses
+    first, second = run_page(**settings), run_page(**settings)
+    assert len(calls) == 1
+    assert chart(first, "fig_traj") == chart(second, "fig_traj")
+
+
 @pytest.mark.parametrize("kind", ["Sparse non-negative", "Dense Gaussian", "Correlated columns"])
 def test_every_generator(kind):
     at = run_page(kind=kind, **SMALL)

@@ -151,6 +151,17 @@ def alpha_grid(_p: nc.Problem, key: tuple, options: tuple) -> list[nc.Result]:
     return [slim(r) for r in sweep(_p.A, _p.b, alpha=ALPHAS, time_limit=GRID_BUDGET, **opts)]
 
 
+@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
+def _figure(name: str, key: tuple, _build) -> object:
+    """A figure of finished results, built once for every session that shows them."""
+    return _build()
+
+
+def figure(name: str, key: tuple | None, build):
+    """``build()``, shared across sessions under ``key`` (None: a session's own run)."""
+    return build() if key is None else _figure(name, key, build)
+
+
 @st.cache_resource
 def _store() -> tuple[OrderedDict, threading.Lock]:
     """Finished runs that can be reused by every session (complete runs only: a run cut
@@ -555,19 +566,23 @@ st.caption("**What to notice:** drag α under the chart. Small α: the blue dots
            "stays flat longer before it drops. Grey: your previous setting.")
 tabs = st.tabs(["Trajectories", "Rates", "ℓ1 and optimality", "Table", "Problem", "Export"])
 x_true = problem.x_true
+# a run cut by a time limit or Stop is this session's own: its figures are not shared
+fig_key = (None if res.status in ("time_limit", "cancelled")
+           else (run_key, tuple(sorted(baselines))))
 iterative = {f"Hadamard {label}": res} | {k: v for k, v in others.items()
                                           if BASELINES[k] not in ("lawson_hanson", "lstsq")}
 with tabs[0]:
     st.caption("**What to notice:** press ▶ Play: with small α the support coordinates "
                "(blue) leave their tiny start one after the other while the others (orange) "
                "stay near α^L.")
-    plot(F.trajectories_figure(res, x_true), key="fig_traj")
+    plot(figure("trajectories", fig_key, lambda: F.trajectories_figure(res, x_true)),
+         key="fig_traj")
 with tabs[1]:
     st.caption("**What to notice:** the gap to the optimum f* on log-log axes against the "
                "reference slopes 1/k and 1/k² (and k^(γ−1) with decay).")
-    plot(F.objective_figure(iterative, f_star,
-                            gamma=gamma if step_kind == "fixed" and gamma else None,
-                            anchor=f"Hadamard {label}"), key="fig_objective")
+    plot(figure("objective", fig_key, lambda: F.objective_figure(
+        iterative, f_star, gamma=gamma if step_kind == "fixed" and gamma else None,
+        anchor=f"Hadamard {label}")), key="fig_objective")
 with tabs[2]:
     st.caption(f"**What to notice:** ‖x_k‖₁ approaches the minimum-ℓ1 value (dashed) as "
                f"α → 0. Right: the stopping test's residual, down to the tolerance {tol:.0e}.")
@@ -576,7 +591,8 @@ with tabs[2]:
         refs["Lawson-Hanson ℓ1"] = float(lh.x.sum())
     if x_true is not None:
         refs["ℓ1(x_true)"] = float(x_true.sum())
-    plot(F.l1_kkt_figure(iterative, refs, tol=tol), key="fig_l1")
+    plot(figure("l1_kkt", fig_key, lambda: F.l1_kkt_figure(iterative, refs, tol=tol)),
+         key="fig_l1")
 with tabs[3]:
     st.caption("All methods side by side. Support F1 compares the entries above "
                "1e-3·max|x| with the support of x_true.")
