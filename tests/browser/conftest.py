@@ -123,8 +123,28 @@ def browser():
     _expect.set_options(timeout=60_000)  # a page run on a loaded 2-core machine
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
+        yield _Browser(b)
         b.close()
+
+
+#: How long a page action (click, inner_text, ...) may wait, instead of playwright's 30 s:
+#: under load a renderer drawing large charts can be busy longer than that.
+ACTION_TIMEOUT = 120_000
+
+
+class _Browser:
+    """The browser, whose every context waits up to ``ACTION_TIMEOUT`` for an action."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        ctx = self._browser.new_context(**kwargs)
+        ctx.set_default_timeout(ACTION_TIMEOUT)
+        return ctx
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="module")
