@@ -35,10 +35,10 @@ CASES = [
 ]
 
 
-# the link code is the same on every page (ui.state): the default run shares one page;
-# the others (the paper pages through their Run button) are marked slow and run on CI;
-# every page's URL round trip is also checked with AppTest
-DEFAULT_RUN = ("gd_basics",)
+# the link code is the same on every page (ui.state); sharing a page in a real browser
+# takes 20-35 s on two cores, so these run with the slow tests (on CI); every page's URL
+# round trip is also checked with AppTest in the default run (tests/test_url_state*.py)
+DEFAULT_RUN: tuple[str, ...] = ()
 
 
 def _without_ghost(charts: str) -> str:
