@@ -6,7 +6,6 @@ and time limits, input checks at the edges, CSV export and b as a column.
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import numpy as np
@@ -180,12 +179,9 @@ def test_callback_false_at_5_cancels(p, method, kw):
 @pytest.mark.parametrize("method", ITERATIVE)
 def test_time_limit_ends_a_long_run(method):
     q = nc.gaussian_problem(80, 30, seed=0)  # f* > 0: no floating-point floor at 0
-    t0 = time.perf_counter()
     r = nc.solve(q.A, q.b, method=method, tol=0.0, max_iter=10**9, time_limit=0.3)
-    elapsed = time.perf_counter() - t0
-    assert r.status == "time_limit", r.message
-    assert "time limit" in r.message and r.n_iter > 0
-    assert elapsed < 10  # ended by the limit, not by max_iter
+    assert r.status == "time_limit", r.message  # ended by the limit, not by max_iter
+    assert "time limit" in r.message and 0 < r.n_iter < 10**9 and r.time_s >= 0.3
     assert np.all(np.isfinite(r.x))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
-import time
+import re
 from pathlib import Path
 
 import numpy as np
@@ -341,10 +341,12 @@ def test_odd_L_divergence_says_x_would_be_negative():
         assert not any("diverged" in m.value.lower() for m in at.markdown if "badge" not in m.value)
 
 
-def test_an_expensive_run_waits_for_run_with_an_estimate_and_no_svd():
-    t = time.perf_counter()
+def test_an_expensive_run_waits_for_run_with_an_estimate_and_no_svd(monkeypatch):
+    def no_svd(*args, **kwargs):
+        raise AssertionError("a full SVD of a 2000 x 4000 A")
+
+    monkeypatch.setattr(np.linalg, "svd", no_svd)
     at = run_page(m=2000, n=4000, max_iter=200_000)
-    assert time.perf_counter() - t < 30
     text = " ".join(m.value for m in at.markdown)
     assert "This run may take up to" in text
     assert at.session_state["max_iter"] < 200_000  # capped by the work it implies
@@ -354,14 +356,17 @@ def test_an_expensive_run_waits_for_run_with_an_estimate_and_no_svd():
 
 @pytest.mark.slow  # a 2000 x 4000 problem: about 10 s
 def test_the_largest_problem_stops_at_its_budget():
+    """The run behind Run stops at the page's time budget for large problems (the engine's
+    own clock, not the test's: on a loaded machine the request takes longer, the run not)."""
+    src = (Path(PAGE).read_text())
+    budget = float(re.search(r"LARGE_ENTRIES, LARGE_BUDGET = [\d_]+, ([\d.]+)", src)[1])
     at = run_page(m=2000, n=4000, max_iter=200_000)
-    t = time.perf_counter()
     at.button(key="pg_run").click().run()
-    elapsed = time.perf_counter() - t
     assert not at.exception
-    status = table(at).iloc[0]["status"]
-    assert status in ("converged", "time_limit")
-    assert elapsed < 15  # 10 s of budgets plus AppTest's own work
+    row = table(at).iloc[0]
+    assert row["status"] in ("converged", "time_limit")
+    if row["status"] == "time_limit":  # it ran up to its budget, and one iteration more
+        assert budget <= row["time (ms)"] / 1e3 < budget + 3
     assert "not computed" in " ".join(m.value for m in at.markdown)  # no SVD of A
 
 
