@@ -26,6 +26,16 @@ def make_problem(kind: str, m: int, n: int, s: int, noise: float, neg: float, co
                              seed=seed)
 
 
+def problem_spec(kind: str, m: int, n: int, s: int, noise: float, neg: float, corr: float,
+                 seed: int) -> dict:
+    """The generator settings of :func:`make_problem`'s problem, as code export takes them."""
+    if kind == "Dense Gaussian":
+        return {"generator": "gaussian", "m": m, "n": n, "seed": seed}
+    return {"generator": "sparse", "m": m, "n": n, "sparsity": s, "noise": noise,
+            "negative_perturbation": neg,
+            "correlation": corr if kind == "Correlated columns" else 0.0, "seed": seed}
+
+
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def upload_problem(a: bytes, a_name: str, b: bytes, b_name: str) -> nc.Problem:
     """A problem from uploaded A and b files (CSV or .npy, through nnls_core.io)."""

@@ -18,7 +18,7 @@ from nnls_core.references import min_l1
 from nnls_core.sweep import sweep
 from ui import figures as F
 from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem,
-                         upload_problem)
+                         problem_spec, upload_problem)
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
 from ui.common import citation, plot
@@ -354,12 +354,7 @@ with bar.popover("Problem", icon=":material/dataset:",
                                     "same problem.")
         key = (kind, int(m), int(n), int(s), noise, neg, corr, int(seed))
         problem = make_problem(*key)
-        spec = ({"generator": "gaussian", "m": int(m), "n": int(n), "seed": int(seed)}
-                if kind == "Dense Gaussian" else
-                {"generator": "sparse", "m": int(m), "n": int(n), "sparsity": int(s),
-                 "noise": noise, "negative_perturbation": neg,
-                 "correlation": corr if kind == "Correlated columns" else 0.0,
-                 "seed": int(seed)})
+        spec = problem_spec(*key)
 with bar.popover("Options", icon=":material/tune:",
                  help="Decay, the form of the update, the iteration and tolerance budget, "
                       "and the classical solvers to compare with."):

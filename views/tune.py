@@ -7,13 +7,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import nnls_core as nc
 from nnls_core.export import python_snippet
 from nnls_core.tuning import MODES, TuneGrid, tune
 from ui import state
 from ui.common import PLOTLY_CONFIG, citation
 from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, UPLOAD,
-                         make_problem, upload_problem)
+                         make_problem, problem_spec, upload_problem)
 from ui.figures_tune import MODE_LABELS, row_labels, tune_figure
 from ui.state import Field, encode
 
@@ -123,12 +122,7 @@ with bar.popover("Problem", icon=":material/database:",
                                     "the same problem.")
         key = (kind, int(m), int(n), int(s), noise, neg, corr, int(seed))
         problem = make_problem(*key)
-        spec = ({"generator": "gaussian", "m": int(m), "n": int(n), "seed": int(seed)}
-                if kind == "Dense Gaussian" else
-                {"generator": "sparse", "m": int(m), "n": int(n), "sparsity": int(s),
-                 "noise": noise, "negative_perturbation": neg,
-                 "correlation": corr if kind == "Correlated columns" else 0.0,
-                 "seed": int(seed)})
+        spec = problem_spec(*key)
         problem_q = {"kind": kind, "m": encode(int(m)), "n": encode(int(n)),
                      "s": encode(int(s)), "noise": encode(noise), "neg": encode(neg),
                      "corr": encode(corr), "seed": encode(int(seed))}
