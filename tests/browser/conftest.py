@@ -289,6 +289,27 @@ _SETTLED = f"""([n, differs, equals]) => {{
 }}"""
 
 
+def choose(pg, label: str, option: str, timeout: float = 60_000) -> None:
+    """Pick ``option`` in the Streamlit selectbox whose label contains ``label``.
+
+    A click that lands while an expander above is still opening (or a rerun redraws the
+    box) leaves the list closed; the click is then repeated until the option shows."""
+    box = pg.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.wait_for(state="visible", timeout=timeout)
+    item = pg.get_by_role("option", name=option)
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        box.click()
+        try:
+            item.wait_for(state="visible", timeout=5_000)
+            break
+        except _timeout_error():
+            if time.monotonic() > deadline:
+                raise
+            pg.keyboard.press("Escape")
+    item.click()
+
+
 def slider(pg, label: str):
     """The Streamlit slider whose label contains ``label``."""
     return pg.locator("[data-testid='stSlider']", has_text=label).first

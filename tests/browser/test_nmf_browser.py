@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (SHOTS, assert_no_exception, chart_data, expect, goto_page, main, rerun,
-                       wait_idle)
+from .conftest import (SHOTS, assert_no_exception, chart_data, choose, expect, goto_page, main,
+                       rerun, wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -77,8 +77,7 @@ def test_nmf_page_opens_and_reacts(server, page):
     # an uploaded regularizer: a bad file gives st.error (no traceback), a good one runs
     page.get_by_text("More settings").click()
     with rerun(page):
-        page.locator("[data-testid='stSelectbox']").filter(has_text="regularizer M").first.click()
-        page.get_by_role("option", name="upload M (CSV)").click()
+        choose(page, "regularizer M", "upload M (CSV)")
     upload = page.locator("[data-testid='stFileUploader'] input[type='file']")
     upload.wait_for(state="attached")
     with rerun(page):
