@@ -204,6 +204,21 @@ def test_diverged_runs_stay_in_the_legend():
     assert bad.line.color == F.DIVERGED and len(bad.y) >= 1 and np.all(np.isfinite(bad.y))
 
 
+def test_reference_slopes_start_below_every_curve():
+    # drawn from a curve they hid it; each reference starts a decade under every curve (a curve
+    # that falls faster than its reference may still cross it later)
+    p = nc.sparse_problem(15, 50, 3, seed=0)
+    dec = decay_rates(p.A, p.b, gammas=(0.0, 0.5), Ls=(2, 3), step=0.05, max_iter=3000)
+    curves = F.result_curves(dec)
+    fig = F.decay_figure(curves)
+    refs = [t for t in fig.data if t.legendgroup == "refs"]
+    assert len(refs) == 2
+    for t in refs:
+        x, y = np.asarray(t.x, float), np.asarray(t.y, float)
+        for k, v in curves.values():
+            assert y[0] < np.interp(x[0], k, v) / 10, "a reference starts on a curve"
+
+
 @pytest.mark.slow  # the two flows of the acceleration panel (about 13 s)
 def test_rates_own_problem_runs_behind_run_and_keeps_diverged_runs():
     at = _page(RT, rt_src="custom", rt_m="15", rt_gammas="0.0,0.5", rt_Ls="2",

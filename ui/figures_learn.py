@@ -159,9 +159,11 @@ def direction_figure(w_axis, b_axis, Z, theta, grad, u, eta: float, *,
                            bgcolor="rgba(0,0,0,0.5)")
     fig.add_scatter(x=[theta[0]], y=[theta[1]], mode="markers", name="θ",
                     marker=dict(size=10, color="white", line=dict(width=2, color="black")))
-    fig.update_xaxes(title="w", range=[float(w_axis[0]), float(w_axis[-1])])
+    # equal units on both axes; the plot area shrinks to fit (no blank bands inside)
+    fig.update_xaxes(title="w", range=[float(w_axis[0]), float(w_axis[-1])],
+                     constrain="domain")
     fig.update_yaxes(title="b", range=[float(b_axis[0]), float(b_axis[-1])],
-                     scaleanchor="x", scaleratio=1)
+                     scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_layout(showlegend=False)
     _layout(fig, height)
     fig.update_layout(margin=dict(t=15))

@@ -24,6 +24,7 @@ from ui.figures import COLORS, f32, log_indices
 
 FLOOR = 1e-16
 REF = "#4a5568"
+REF_BELOW = 100.0  # reference slopes start this factor under the curves
 DIVERGED = "#c53030"
 DASHES = ["dash", "dot", "dashdot", "longdash", "longdashdot"]
 FONT = 15  # px: readable from the back of a classroom
@@ -342,10 +343,12 @@ def result_curves(results: Mapping, quantity: str = "rnorm",
 
 
 def _references(fig, k_end: float, y0: float, refs: list[tuple[str, float]]) -> None:
-    """Reference slopes ``k^(-p)`` from (k0, y0) on, k0 = sqrt(k_end)."""
+    """Reference slopes ``k^(-p)`` from k0 = sqrt(k_end) on, starting a factor
+    ``REF_BELOW`` under ``y0`` (the lowest curve there) so they never hide a curve."""
     if k_end < 10 or not np.isfinite(y0) or y0 <= 0:
         return
     k0 = max(2.0, float(np.sqrt(k_end)))
+    y0 = max(y0 / REF_BELOW, FLOOR)
     ks = np.geomspace(k0, k_end, 40)
     for j, (name, p) in enumerate(refs):
         fig.add_trace(go.Scatter(x=f32(ks), y=f32(np.maximum(y0 * (ks / k0) ** (-p), FLOOR)),
@@ -399,14 +402,17 @@ def decay_figure(curves: Mapping, *, quantity: str = "rnorm",
                                    COLORS[gammas.index(g) % len(COLORS)],
                                    ["solid", "dash", "dot", "dashdot"][Ls.index(L) % 4],
                                    statuses.get((L, g))))
-        if statuses.get((L, g)) != "diverged" and np.size(k) > 1 and (
-                longest is None or k[-1] > longest[0][-1]):
-            longest = (k, y)
+        if statuses.get((L, g)) != "diverged" and np.size(k) > 1:
+            if longest is None or k[-1] > longest[-1]:
+                longest = k
     if longest is not None:
-        k, y = longest
+        k0 = np.sqrt(longest[-1])
+        lowest = min(_at(k, y, k0) for (L, g), (k, y) in curves.items()
+                     if statuses.get((L, g)) != "diverged" and np.size(k) > 1
+                     and k[-1] >= k0)
         refs = [(f"k^({g:g}−1)" + ("" if power == 1 else "/2"), power * (1 - g))
                 for g in gammas if g < 1]
-        _references(fig, float(k[-1]), _at(k, y, np.sqrt(k[-1])), refs)
+        _references(fig, float(longest[-1]), lowest, refs)
     _layout(fig, title, height=420)
     fig.update_xaxes(**log_axis("iteration k + 1"))
     fig.update_yaxes(**log_axis("f(x_k) = ½‖A x_k − b‖²" if quantity == "objective"
