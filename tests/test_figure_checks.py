@@ -97,3 +97,12 @@ def test_a_nan_planted_in_a_page_figure_fails_the_page_check(monkeypatch):
     assert "bdata" in loss["data"][0]["y"]
     with pytest.raises(AssertionError, match="'L\\(w, b\\)': y"):
         charts(at)
+
+
+def test_every_figure_is_drawn_on_the_white_template():
+    # the template is plotly's default, set by ui after Streamlit set its own on import
+    import streamlit  # noqa: F401
+
+    import ui.figures as F
+    fig = F.stem_figure({}, np.array([0.0, 1.0]), title="x")
+    assert fig.to_dict()["layout"]["template"]["layout"]["plot_bgcolor"] == "white"

@@ -217,13 +217,19 @@ def test_first_screen_is_shipped_and_equals_fresh_runs():
 def test_figures_are_built_once_per_result(monkeypatch):
     """A second session with the same settings reuses the figures of the first."""
     calls = []
-    real = F.trajectories_figure
-    monkeypatch.setattr(F, "trajectories_figure",
-                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    for name in ("trajectories_figure", "scrub_figure"):
+        real = getattr(F, name)
+        monkeypatch.setattr(F, name, lambda *a, _real=real, _name=name, **k:
+                            calls.append(_name) or _real(*a, **k))
     settings = SMALL | {"seed": 17}  # settings no other test uses
     first, second = run_page(**settings), run_page(**settings)
-    assert len(calls) == 1
-    assert chart(first, "fig_traj") == chart(second, "fig_traj")
+    assert calls.count("trajectories_figure") == 1
+    # the main run alone, then its α grid; a grid cut by its time budget (a loaded
+    # machine) is the session's own, so the second session draws it again
+    cut = any(r.status == "time_limit" for r in first.session_state["pg_grid"][1])
+    assert calls.count("scrub_figure") == 2 + cut
+    for key in ("fig_traj", "fig_scrub"):
+        assert chart(first, key) == chart(second, key)
 
 
 @pytest.mark.parametrize("kind", ["Sparse non-negative", "Dense Gaussian", "Correlated columns"])

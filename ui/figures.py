@@ -19,7 +19,7 @@ FLOOR = 1e-30  # values at or below this are drawn at the floor of a log axis
 COLORS = ["#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795",
           "#d53f8c"]
 SUPPORT, OFF_SUPPORT = "#2b6cb0", "#ed8936"
-LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=90, b=50),
+LAYOUT = dict(margin=dict(l=60, r=20, t=90, b=50),
               title=dict(x=0, xanchor="left", y=0.98, yanchor="top"),
               legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), height=440)
 
@@ -339,11 +339,15 @@ def scrub_figure(alphas, runs: list[Result], x_true: np.ndarray | None, f_star: 
                 + ([float(np.abs(classical[1].x).max())] if classical else []) + [1e-300])
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.09)
     fig.update_yaxes(domain=[0, 0.86])
-    # static traces: the grid's loss curves (faint), truth, classical solver, ghost
-    for a, r in zip(alphas, runs):
+    # static traces: the grid's loss curves (faint), truth, classical solver, ghost; the
+    # grid's curves and the frames are typed arrays, not validated trace by trace
+    curves = [_gap_curve(r, f_star) for r in runs]
+    gaps = [gap for _, gap in curves]
+    for r in runs:
         ks, gap = _gap_curve(r, f_star, 60)
-        fig.add_trace(go.Scatter(x=ks, y=gap, mode="lines", showlegend=False, hoverinfo="skip",
-                                 line=dict(color="#cbd5e0", width=1)), row=1, col=2)
+        fig.add_trace(go.Scatter(x=typed(ks), y=typed(gap), mode="lines", showlegend=False,
+                                 hoverinfo="skip", line=dict(color="#cbd5e0", width=1),
+                                 _validate=False), row=1, col=2)
     if x_true is not None:
         i = _nonzero(x_true, scale)
         fig.add_trace(go.Scatter(x=f32(i), y=f32(x_true[i]), mode="markers", name="x_true",
@@ -356,6 +360,7 @@ def scrub_figure(alphas, runs: list[Result], x_true: np.ndarray | None, f_star: 
                                  marker=dict(color=CLASSICAL, size=8, symbol="diamond"),
                                  legendgroup=name), row=1, col=1)
         ks, gap = _gap_curve(c, f_star)
+        gaps.append(gap)
         fig.add_trace(go.Scatter(x=ks, y=gap, mode="lines", name=name, legendgroup=name,
                                  showlegend=False, line=dict(color=CLASSICAL, width=2)),
                       row=1, col=2)
@@ -367,48 +372,52 @@ def scrub_figure(alphas, runs: list[Result], x_true: np.ndarray | None, f_star: 
                                  marker=dict(color=GHOST, size=9, symbol="circle-open")),
                       row=1, col=1)
         ks, gap = _gap_curve(g, f_star)
+        gaps.append(gap)
         fig.add_trace(go.Scatter(x=ks, y=gap, mode="lines", legendgroup="ghost",
                                  showlegend=False, line=dict(color=GHOST, width=2, dash="dot")),
                       row=1, col=2)
     n_static = len(fig.data)
 
-    def frame_data(j: int) -> list[go.Scatter]:
+    def parts(j: int) -> tuple:
+        """What the frame of α_j shows: its colour, solution stems, loss curve, readout."""
         r = runs[j]
-        color = DIVERGED if r.status == "diverged" else SUPPORT
         i = _nonzero(r.x, scale)
-        ks, gap = _gap_curve(r, f_star)
-        y = f32(r.x[i])
-        return [go.Scatter(x=f32(i + 0.3), y=y, marker=dict(color=color),
-                           error_y=dict(array=np.zeros_like(y), arrayminus=y)),
-                go.Scatter(x=ks, y=gap, line=dict(color=color)),
-                go.Scatter(x=ks[-1:], y=gap[-1:], marker=dict(color=color)),
-                go.Scatter(x=[0.0], y=[0.5], text=[titles[j]])]
+        return (DIVERGED if r.status == "diverged" else SUPPORT, f32(i + 0.3), f32(r.x[i]),
+                *curves[j], _readout(alphas[j], r, x_true, classical, l1_min))
+
+    def frame_data(j: int) -> list[go.Scatter]:
+        color, xi, y, ks, gap, title = parts(j)
+        return [go.Scatter(x=typed(xi), y=typed(y), marker=dict(color=color), _validate=False,
+                           error_y=dict(array=typed(np.zeros_like(y)), arrayminus=typed(y))),
+                go.Scatter(x=typed(ks), y=typed(gap), line=dict(color=color), _validate=False),
+                go.Scatter(x=typed(ks[-1:]), y=typed(gap[-1:]), marker=dict(color=color),
+                           _validate=False),
+                go.Scatter(x=[0.0], y=[0.5], text=[title], _validate=False)]
 
     label = "reparametrized x = u^L"
-    titles = [_readout(a, r, x_true, classical, l1_min) for a, r in zip(alphas, runs)]
-    first = frame_data(active)
-    fig.add_trace(go.Scatter(x=first[0].x, y=first[0].y, mode="markers", name=label,
-                             legendgroup="run", marker=dict(color=first[0].marker.color, size=8),
-                             error_y=dict(type="data", symmetric=False, array=first[0].error_y.array,
-                                          arrayminus=first[0].error_y.arrayminus, width=0,
-                                          thickness=1.2, color="#90cdf4")), row=1, col=1)
-    fig.add_trace(go.Scatter(x=first[1].x, y=first[1].y, mode="lines", legendgroup="run",
-                             showlegend=False, line=dict(color=first[1].line.color, width=3)),
+    color, xi, y, ks, gap, title = parts(active)
+    fig.add_trace(go.Scatter(x=xi, y=y, mode="markers", name=label,
+                             legendgroup="run", marker=dict(color=color, size=8),
+                             error_y=dict(type="data", symmetric=False, array=np.zeros_like(y),
+                                          arrayminus=y, width=0, thickness=1.2,
+                                          color="#90cdf4")), row=1, col=1)
+    fig.add_trace(go.Scatter(x=ks, y=gap, mode="lines", legendgroup="run",
+                             showlegend=False, line=dict(color=color, width=3)),
                   row=1, col=2)
-    fig.add_trace(go.Scatter(x=first[2].x, y=first[2].y, mode="markers", legendgroup="run",
-                             showlegend=False, marker=dict(color=first[2].marker.color, size=10,
+    fig.add_trace(go.Scatter(x=ks[-1:], y=gap[-1:], mode="markers", legendgroup="run",
+                             showlegend=False, marker=dict(color=color, size=10,
                                                            symbol="x")), row=1, col=2)
     # the readout is a text trace on its own hidden axes (a frame that changes a trace
     # needs no full redraw; a frame that changes the title would)
-    fig.add_trace(go.Scatter(x=[0.0], y=[0.5], text=first[3].text, mode="text", name="readout",
+    fig.add_trace(go.Scatter(x=[0.0], y=[0.5], text=[title], mode="text", name="readout",
                              textposition="middle right", showlegend=False, hoverinfo="skip",
                              textfont=dict(size=14, color=TRUTH), xaxis="x3", yaxis="y3"))
     moving = [n_static, n_static + 1, n_static + 2, n_static + 3]
-    fig.frames = [go.Frame(name=f"{a:.0e}", traces=moving, data=frame_data(j))
+    fig.frames = [go.Frame(name=f"{a:.0e}", traces=moving, data=frame_data(j),
+                           _validate=False)
                   for j, a in enumerate(alphas)]
     anim = dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0))
-    gaps = np.concatenate([np.asarray(t.y, dtype=float) for t in fig.data
-                           if t.xaxis == "x2" and t.y is not None and len(t.y)] or [np.ones(1)])
+    gaps = np.concatenate(gaps).astype(float)
     k_max = max([float(r.history.objective_iterations[-1]) for r in runs]
                 + ([float(classical[1].history.objective_iterations[-1])] if classical else [])
                 + [10.0])

@@ -30,8 +30,8 @@ def _f32(a) -> np.ndarray:
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
-    """House layout: white template, legend in one row above the plot (its margin kept)."""
-    fig.update_layout(template="plotly_white", height=height,
+    """House layout: legend in one row above the plot (its margin kept)."""
+    fig.update_layout(height=height,
                       margin=dict(l=65, r=15, t=45, b=55), font=FONT,
                       hoverlabel=dict(font=dict(size=15)),
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0,

@@ -36,7 +36,7 @@ NOT_CONVERGED = "not converged"
 def _layout(fig: go.Figure, title: str, *, height: int = 380, **over) -> None:
     """The house layout: title at the top left, the legend in a column right of the plot
     (never over the title or the axis labels)."""
-    base = dict(template="plotly_white", height=height, font=dict(size=FONT),
+    base = dict(height=height, font=dict(size=FONT),
                 title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top",
                            font=dict(size=FONT + 2)),
                 margin=dict(l=70, r=10, t=40, b=60),

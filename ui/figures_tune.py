@@ -153,7 +153,7 @@ def tune_figure(g: TuneGrid, *, best: tuple[int, int, int] | None = None,
     fig.update_yaxes(tickvals=list(y), ticktext=labels, autorange="reversed",
                      showgrid=False, zeroline=False, tickfont=dict(size=FONT))
     fig.update_annotations(font=dict(size=FONT + 1))
-    fig.update_layout(template="plotly_white", height=height, font=dict(size=FONT),
+    fig.update_layout(height=height, font=dict(size=FONT),
                       margin=dict(l=10, r=10, t=40, b=50), hovermode="closest",
                       dragmode=False, clickmode="event+select", showlegend=False,
                       hoverlabel=dict(font_size=FONT - 1, bgcolor="white",

@@ -21,7 +21,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
                          problem_spec, upload_problem)
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
-from ui.common import citation, plot
+from ui.common import Frozen, citation, plot
 from ui.state import Field
 
 BASELINES = {
@@ -152,9 +152,9 @@ def alpha_grid(_p: nc.Problem, key: tuple, options: tuple) -> list[nc.Result]:
 
 
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
-def _figure(name: str, key: tuple, _build) -> object:
+def _figure(name: str, key: tuple, _build) -> Frozen:
     """A figure of finished results, built once for every session that shows them."""
-    return _build()
+    return Frozen(_build())
 
 
 def figure(name: str, key: tuple | None, build):
@@ -474,10 +474,17 @@ if prev is not None and prev[0][0] == key and prev[0] != run_key:
 
 
 def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scrub") -> None:
-    """The first screen's figure into its slot."""
+    """The first screen's figure into its slot; shared by every session that shows the
+    same finished runs (a run cut by a time limit or Stop is this session's own)."""
+    shown = runs + ([ghost[1]] if ghost is not None else [])
+    unfinished = any(r.status in ("time_limit", "cancelled") for r in shown)
+    fig_key = None if unfinished else (
+        run_key, tuple(alphas), tuple(sorted(baselines)),
+        None if ghost is None else (prev[0], ghost[0]))
     with chart_slot:
-        plot(F.scrub_figure(alphas, runs, problem.x_true, f_star, active=j,
-                            classical=("FISTA", fista), ghost=ghost, l1_min=l1_ref), key=key)
+        plot(figure("scrub", fig_key, lambda: F.scrub_figure(
+            alphas, runs, problem.x_true, f_star, active=j, classical=("FISTA", fista),
+            ghost=ghost, l1_min=l1_ref)), key=key)
 
 
 # the α scrubber: every α of the slider in one batched run (cached), the selected α
@@ -613,7 +620,8 @@ with tabs[4]:
     st.caption("x_true is the ground truth used to make b "
                "(none for dense Gaussian or uploaded data).")
     if x_true is not None:
-        plot(F.stem_figure({}, x_true, title="Ground truth x_true"), key="fig_xtrue")
+        plot(figure("x_true", (key,), lambda: F.stem_figure(
+            {}, x_true, title="Ground truth x_true")), key="fig_xtrue")
 with tabs[5]:
     st.caption("Take the run with you: its iteration log, the problem, and standalone "
                "figures (interactive HTML that opens offline in any browser).")
