@@ -21,16 +21,17 @@ per batch), so the grid is run as one batch per mode (per mode and L for mirror)
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from .references import min_l1, nnls_solution, safe_step, solution_scale, spectral_norm
 from .sweep import grid, sweep
 
-__all__ = ["MODES", "TuneGrid", "mode_options", "tune"]
+__all__ = ["MODES", "TuneGrid", "load_grid", "mode_options", "save_grid", "tune"]
 
 #: The step modes of the grid, in display order.
 MODES = ("fixed", "bb", "nesterov", "mirror")
@@ -139,6 +140,48 @@ class TuneGrid:
         cells = np.argwhere(ok)
         key = [(self.n_iter[tuple(c)], self.time_s[tuple(c)]) for c in cells]
         return tuple(int(v) for v in cells[min(range(len(key)), key=key.__getitem__)])
+
+
+_GRID_ARRAYS = ("n_iter", "time_s", "status", "l1", "steps")
+
+
+def save_grid(g: TuneGrid, path, meta: dict | None = None) -> None:
+    """Write a grid to a compressed ``.npz`` file, no pickle.
+
+    Parameters
+    ----------
+    g : TuneGrid
+    path : str or Path or file
+    meta : dict, optional
+        JSON-serializable data kept beside the grid (e.g. the settings it came from).
+
+    Examples
+    --------
+    >>> import io, nnls_core as nc
+    >>> p = nc.sparse_problem(10, 30, 2, seed=0)
+    >>> g = tune(p.A, p.b, alphas=[0.1], Ls=[2], modes=["bb"], max_iter=200)
+    >>> buf = io.BytesIO()
+    >>> save_grid(g, buf, {"note": "small"})
+    >>> _ = buf.seek(0)
+    >>> back, meta = load_grid(buf)
+    >>> back.status.tolist() == g.status.tolist(), back.alphas, meta
+    (True, (0.1,), {'note': 'small'})
+    """
+    scalars = {f.name: getattr(g, f.name) for f in fields(g) if f.name not in _GRID_ARRAYS}
+    np.savez_compressed(path, meta=np.array(json.dumps({"meta": meta or {},
+                                                        "grid": scalars})),
+                        **{k: getattr(g, k) for k in _GRID_ARRAYS})
+
+
+def load_grid(path) -> tuple[TuneGrid, dict]:
+    """Read what :func:`save_grid` wrote: ``(grid, meta)``."""
+    with np.load(path, allow_pickle=False) as data:
+        info = json.loads(str(data["meta"]))
+        arrays = {k: data[k] for k in _GRID_ARRAYS}
+    scalars = info["grid"]
+    for k in ("alphas", "Ls", "modes"):
+        scalars[k] = tuple(scalars[k])
+    return TuneGrid(**scalars, **arrays), info["meta"]
 
 
 def _l1_reference(A, b) -> tuple[float, str]:

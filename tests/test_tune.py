@@ -103,16 +103,34 @@ def test_figure_marks_unconverged_cells(small):
     assert sum("not converged" in h for h in hover) == int((~conv).sum())
 
 
-# the default grid (72 cells, bench/tune.py) and the page: about 5 s of CPU on two cores
-@pytest.mark.slow
-def test_default_page_shows_the_grid_and_exports_the_suggestion():
+def test_shipped_default_grid_equals_a_fresh_grid():
+    """assets/tune/default.npz (bench/playground_assets.py) is the library's grid."""
+    from ui.shipped import TUNE_PATH, load_grid
+    shipped, meta = load_grid(TUNE_PATH)
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    fresh = tune(p.A, p.b, alphas=shipped.alphas, Ls=shipped.Ls, modes=shipped.modes,
+                 tol=shipped.tol, max_iter=shipped.max_iter)
+    problem = ("Sparse non-negative", 30, 100, 4, 0.0, 0.0, 0.7, 0)
+    assert meta["run_key"].startswith("(" + repr(problem))
+    np.testing.assert_array_equal(shipped.n_iter, fresh.n_iter)
+    np.testing.assert_array_equal(shipped.status, fresh.status)
+    np.testing.assert_allclose(shipped.l1, fresh.l1, rtol=1e-12)
+    np.testing.assert_allclose(shipped.steps, fresh.steps, rtol=1e-12)
+    assert shipped.l1_ref == pytest.approx(fresh.l1_ref, rel=1e-9)
+
+
+def test_default_page_shows_the_grid_and_exports_the_suggestion(monkeypatch):
+    # the default grid is shipped: the page opens without running it
+    def no_run(*args, **kwargs):
+        raise AssertionError("the default grid must come from assets/tune")
+    monkeypatch.setattr(nc.tuning, "tune", no_run)
     at = open_page(PAGE)
     specs = charts(at)  # every number finite (typed arrays decoded)
     assert len(specs) == 1
     heat = [t for t in specs[0]["data"] if t["type"] == "heatmap"]
     assert len(heat) == 2 and plotly_array(heat[0]["z"]).shape == (12, 6)
     text = " ".join(m.value for m in at.markdown)
-    assert "**72 runs**" in text and "converged" in text
+    assert "**72 runs** precomputed" in text and "converged" in text
     # the suggested cell (BB steps, L = 2 on this problem) is the single run it names
     match = re.search(r"BB · L=2, α=([0-9e.+-]+)\*\*: ([0-9,]+) iterations", text)
     assert match, text

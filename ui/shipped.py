@@ -1,7 +1,7 @@
-"""The Playground's first screen, shipped: the default settings' run and α grid are read
-from ``assets/playground/`` instead of computed, so the page opens at once for the first
-student too. ``bench/playground_assets.py`` writes the file; tests/test_playground.py
-checks it against fresh runs of the library."""
+"""First screens, shipped: the Playground's default run and α grid, and the Tune page's
+default grid, are read from ``assets/`` instead of computed, so the pages open at once for
+the first student too. ``bench/playground_assets.py`` writes the files; tests
+(test_playground.py, test_tune.py) check them against fresh runs of the library."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import streamlit as st
 
 import nnls_core as nc
 from nnls_core.result import load_results
+from nnls_core.tuning import TuneGrid, load_grid
 from ui.figures import log_indices
 
-PATH = Path(__file__).resolve().parents[1] / "assets" / "playground" / "default.npz"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+PATH = ASSETS / "playground" / "default.npz"
+TUNE_PATH = ASSETS / "tune" / "default.npz"
 
 
 def options_of(L: int, alpha: float, max_iter: int, tol: float, accel: str | None,
@@ -58,3 +61,13 @@ def shipped() -> dict:
         return {}
     results, meta = load_results(PATH)
     return {meta["run_key"]: results[0], meta["grid_key"]: results[1:]}
+
+
+@st.cache_resource
+def shipped_tune() -> dict[str, TuneGrid]:
+    """``repr(run key) -> TuneGrid`` of the Tune page's default grid, empty when the file
+    is missing."""
+    if not TUNE_PATH.exists():
+        return {}
+    g, meta = load_grid(TUNE_PATH)
+    return {meta["run_key"]: g}
