@@ -219,8 +219,8 @@ event = st.plotly_chart(tune_figure(g, best=best), key="tn_grid", on_select="rer
                         selection_mode="points", config=PLOTLY_CONFIG, width="stretch")
 st.caption("**What to notice:** moving left (smaller α) costs iterations and brings ℓ1 down "
            "to the minimum; hatched cells did not converge and show no number.")
-ran = ("precomputed (the default grid ships with the app; it took "
-       f"{g.wall_s:.1f} s)" if g is shipped_tune().get(repr(run_key)) else f"in {g.wall_s:.1f} s")
+ran = ("precomputed (the default grid ships with the app)"
+       if g is shipped_tune().get(repr(run_key)) else f"in {g.wall_s:.1f} s")
 st.markdown(f"**{cells} runs** {ran} on A {m_} × {n_} · **{n_conv} converged** "
             f"to {tol:.0e} within {int(max_iter):,} iterations · reference ℓ1 "
             f"{g.l1_ref:.4g} ({ref})")
