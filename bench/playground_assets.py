@@ -19,7 +19,7 @@ import nnls_core as nc  # noqa: E402
 from nnls_core.result import save_results  # noqa: E402
 from nnls_core.sweep import sweep  # noqa: E402
 from nnls_core.tuning import MODES, save_grid, tune  # noqa: E402
-from ui.problems import ALPHAS, GENERATORS  # noqa: E402
+from ui.problems import ALPHAS, GENERATORS, make_problem  # noqa: E402
 from ui.shipped import PATH, TUNE_PATH, grid_options, options_of, slim  # noqa: E402
 
 #: The Playground's default problem key (kind, m, n, s, noise, neg, corr, seed) and
@@ -40,8 +40,7 @@ def tune_key() -> str:
 
 
 def main() -> None:
-    kind, m, n, s, noise, neg, corr, seed = KEY
-    p = nc.sparse_problem(m, n, s, noise=noise, negative_perturbation=neg, seed=seed)
+    p = make_problem(*KEY)
     options = options_of(**SETTINGS)
     t = time.perf_counter()
     run = nc.solve(p.A, p.b, method="hadamard", **options)
