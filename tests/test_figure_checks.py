@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+import streamlit as st
 
 from tests.pagetools import assert_figure_finite, charts, open_page, plotly_array
 
@@ -91,6 +92,7 @@ def test_a_nan_planted_in_a_page_figure_fails_the_page_check(monkeypatch):
     at = open_page(page)
     assert len(charts(at)) == 6  # the real page passes
     monkeypatch.setattr(figures_learn, "loss_curve_figure", planted)
+    st.cache_resource.clear()  # the page keeps its figures across sessions: build anew
     at = open_page(page)
     specs = charts(at, check=False)
     loss = next(s for s in specs if s["data"][0].get("name") == "L(w, b)")

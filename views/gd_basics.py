@@ -6,7 +6,7 @@ import streamlit as st
 from nnls_core import teaching as T
 from ui import figures_learn as F
 from ui import state
-from ui.common import citation, plot
+from ui.common import Frozen, citation, plot
 from ui.state import Field
 
 TAYLOR_ETAS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
@@ -40,17 +40,28 @@ eta_t = c2.select_slider("Step length η along u", options=TAYLOR_ETAS, key="gd_
                          help="How far to move along u. Taylor's straight-line prediction "
                               "is good for small η only.")
 d = T.taylor_direction(*THETA, eta_t, beta)
-betas, pred, act = T.taylor_sweep(*THETA, eta_t)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _taylor_figures(beta: int, eta_t: float) -> tuple[Frozen, Frozen]:
+    """Section 1's two figures, built once per setting for every session."""
+    d = T.taylor_direction(*THETA, eta_t, beta)
+    betas, pred, act = T.taylor_sweep(*THETA, eta_t)
+    wa, ba, Z = T.loss_grid((THETA[0] - 2.5, THETA[0] + 2.5), (THETA[1] - 2.5, THETA[1] + 2.5),
+                            n=61)
+    return (Frozen(F.direction_figure(wa, ba, Z, d["theta"], d["grad"], d["u"], 1.4)),
+            Frozen(F.taylor_figure(betas, pred, act, beta, d["predicted_change"],
+                                   d["actual_change"])))
+
+
+direction_fig, taylor_fig = _taylor_figures(beta, eta_t)
 left, right = st.columns([2, 3])
 with left:
-    wa, ba, Z = T.loss_grid((THETA[0] - 2.5, THETA[0] + 2.5), (THETA[1] - 2.5, THETA[1] + 2.5), n=61)
-    plot(F.direction_figure(wa, ba, Z, d["theta"], d["grad"], d["u"], 1.4),
-         key="direction")
+    plot(direction_fig, key="direction")
     st.caption("**What to notice:** the closer your u (orange) turns to −∇L (gold), the "
                "more steeply it points downhill.")
 with right:
-    plot(F.taylor_figure(betas, pred, act, beta, d["predicted_change"], d["actual_change"]),
-         key="taylor")
+    plot(taylor_fig, key="taylor")
     st.caption("**What to notice:** the loss falls most at β = 180°; with a large η the "
                "actual change (red) parts from Taylor's prediction (blue).")
 m1, m2, m3 = st.columns(3)
@@ -111,24 +122,38 @@ else:
         icon=":material/check_circle:",
     )
 
-wa, ba, Z = T.loss_grid((-4.0, 6.0), (-8.0, 4.0), n=81)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _neuron_figures(w0: float, b0: float, eta: float, epochs: int) -> tuple[Frozen, ...]:
+    """Section 2's four figures (contours, loss, surface, fit), built once per setting for
+    every session."""
+    path = T.neuron_gd_path(w0, b0, eta, epochs)
+    wa, ba, Z = T.loss_grid((-4.0, 6.0), (-8.0, 4.0), n=81)
+    return (Frozen(F.loss_contour_figure(wa, ba, Z, path.w, path.b)),
+            Frozen(F.loss_curve_figure(path.loss)),
+            Frozen(F.loss_surface_figure(wa, ba, Z, path.w, path.b, path.loss)),
+            Frozen(F.neuron_fit_figure(T.NEURON_X, T.NEURON_Y, path.w[0], path.b[0],
+                                       path.w[-1], path.b[-1])))
+
+
+contour_fig, curve_fig, surface_fig, fit_fig = _neuron_figures(w0, b0, eta, epochs)
 left, right = st.columns(2)
 with left:
-    plot(F.loss_contour_figure(wa, ba, Z, path.w, path.b), key="contour")
+    plot(contour_fig, key="contour")
     st.caption("**What to notice:** the path first runs downhill across the contours, then "
                "crawls along the curved valley.")
 with right:
-    plot(F.loss_curve_figure(path.loss), key="loss_curve")
+    plot(curve_fig, key="loss_curve")
     st.caption("**What to notice:** a fast drop, then a slow tail; a too-large η makes the "
                "curve jagged.")
 left, right = st.columns(2)
 with left:
-    plot(F.loss_surface_figure(wa, ba, Z, path.w, path.b, path.loss), key="surface")
+    plot(surface_fig, key="surface")
     st.caption("**What to notice:** the flat plateaus far from the data, where gradient "
                "descent barely moves (drag to rotate).")
 with right:
-    plot(F.neuron_fit_figure(T.NEURON_X, T.NEURON_Y, path.w[0], path.b[0], path.w[-1],
-                             path.b[-1]), key="fit")
+    plot(fit_fig, key="fit")
     st.caption("**What to notice:** the fitted curve f(x) (solid) against the start "
                "(dotted).")
 with st.expander("The model, its gradient, and how to read the four figures"):
