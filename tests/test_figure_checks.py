@@ -92,8 +92,13 @@ def test_a_nan_planted_in_a_page_figure_fails_the_page_check(monkeypatch):
     at = open_page(page)
     assert len(charts(at)) == 6  # the real page passes
     monkeypatch.setattr(figures_learn, "loss_curve_figure", planted)
-    st.cache_resource.clear()  # the page keeps its figures across sessions: build anew
-    at = open_page(page)
+    # the page keeps its figures across sessions: build the planted one anew, and drop
+    # it afterwards (later tests in this process must not get it)
+    st.cache_resource.clear()
+    try:
+        at = open_page(page)
+    finally:
+        st.cache_resource.clear()
     specs = charts(at, check=False)
     loss = next(s for s in specs if s["data"][0].get("name") == "L(w, b)")
     assert "bdata" in loss["data"][0]["y"]
