@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._operator import Operator
-from ._reparam import residuals
+from ._reparam import residuals, rowdot
 from ._threads import blas_threads
 from .references import solution_scale
 from .result import Recorder, Result
@@ -112,8 +112,9 @@ class Run:
         """``(f, R)`` at trial iterates ``X`` of all rows or of the given rows."""
         op = self.op if rows is None else self.op.take(rows)
         b = self.b if rows is None else self.b[rows]
-        R = op.matmat(X) - b
-        return 0.5 * np.einsum("ij,ij->i", R, R), R
+        R = op.matmat(X)
+        R -= b
+        return 0.5 * rowdot(R, R), R
 
     def gradient(self, R: np.ndarray, rows=None) -> np.ndarray:
         op = self.op if rows is None else self.op.take(rows)
@@ -204,9 +205,8 @@ class Run:
                 k += 1
                 res = self.residual()
                 self._log(k, res)
-                done = res <= self.tol
-                if done.any():
-                    self._end(np.flatnonzero(done), k, "converged", res)
+                if res.min() <= self.tol:
+                    self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
                     if not self.idx.size:
                         break
                 if time.perf_counter() > t_end:

@@ -35,7 +35,7 @@ def policy_for(opts: HadamardOptions, etas: np.ndarray, decays: np.ndarray):
         return _steps.Mirror(fixed)
     if fixed is not None:
         return fixed
-    return _steps.BB() if opts.step == "bb" else _steps.Armijo()
+    return _steps.BB(alternate=opts.form == "u") if opts.step == "bb" else _steps.Armijo()
 
 
 def run_batch(op: Operator, b: np.ndarray, rows: list[HadamardOptions], *,

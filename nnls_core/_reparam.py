@@ -32,6 +32,18 @@ def pow_(p: np.ndarray, e: float) -> np.ndarray:
     return p**e
 
 
+def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise dot products ``sum_j a_ij b_ij``, the same kernel for every row (so a
+    batch row equals the single run bit for bit).
+
+    Examples
+    --------
+    >>> rowdot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 1.0], [0.0, 1.0]])).tolist()
+    [3.0, 4.0]
+    """
+    return np.vecdot(a, b)
+
+
 def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray,
                plain: np.ndarray | None = None) -> np.ndarray:
     """Relative optimality residual of each row: the stopping measure of every solver.
@@ -106,6 +118,8 @@ class Hadamard:
         as a single run, so a batch is bit-identical to sequential runs)."""
         self.groups = self._groups(self.L)
         self.plain = (self.L == 1) if np.any(self.L == 1) else None
+        # one exponent for every row (a single run, most batches): no grouping per call
+        self.single = self.groups[0][0] if len(self.groups) == 1 else None
 
     @staticmethod
     def _groups(Ls: np.ndarray) -> list:
@@ -145,18 +159,46 @@ class Hadamard:
         """The NNLS iterate of each row (of the given rows when ``rows`` is set)."""
         if self.form == "x":
             return P
+        if self.single is not None:
+            return pow_(P, self.single)
         return self._per_group(lambda L, p, _: pow_(p, L), P, rows=rows)
 
     def direction(self, P: np.ndarray, Z: np.ndarray, rows=None) -> np.ndarray:
         """``G`` with ``P <- P - eta G``: ``L u^(L-1) z`` (u-form, the gradient of
         ``g(u) = f(u^L)``) or ``L^2 x^(2-2/L) z`` (x-form, the Riemannian gradient)."""
-        def g(L, p, z):
-            if L == 1:
-                return z.copy()
-            if self.form == "u":
-                return L * pow_(p, L - 1) * z
-            return L**2 * pow_(p, 2 - 2 / L) * z
-        return self._per_group(g, P, Z, rows=rows)
+        if self.single is not None:
+            return self._direction(self.single, P, Z)
+        return self._per_group(self._direction, P, Z, rows=rows)
+
+    def _direction(self, L: float, p: np.ndarray, z: np.ndarray) -> np.ndarray:
+        if L == 1:
+            return z.copy()
+        if self.form == "u":
+            return L * pow_(p, L - 1) * z
+        return L**2 * pow_(p, 2 - 2 / L) * z
+
+    def to_boundary(self, P: np.ndarray, G: np.ndarray) -> np.ndarray:
+        """Per row, the step ``eta`` at which ``P - eta G`` first reaches the boundary
+        ``P = 0`` (inf when no coordinate moves towards it, and for L = 1 rows).
+
+        Examples
+        --------
+        >>> geo = Hadamard(np.array([2.0]), "u")
+        >>> geo.to_boundary(np.array([[1.0, 2.0]]), np.array([[4.0, -1.0]])).tolist()
+        [0.25]
+        """
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fastest = np.fmax.reduce(G / P, axis=1)  # 0/0 (u = 0, so G = 0) is ignored
+            eta = np.where(fastest > 0, 1.0 / fastest, np.inf)
+        if self.plain is not None:
+            eta[self.plain] = np.inf
+        return eta
+
+    def all_valid(self, P: np.ndarray) -> bool:
+        """True when every row passes :meth:`valid` (the common case, checked cheaply)."""
+        if self.plain is None:
+            return bool(P.min() >= 0)  # False for NaN too
+        return bool(self.valid(P).all())
 
     def pgrad(self, G: np.ndarray, Z: np.ndarray) -> np.ndarray:
         """The gradient of the objective with respect to P (for sufficient decrease)."""
@@ -220,6 +262,10 @@ class Projected:
     @staticmethod
     def valid(P: np.ndarray, rows=None) -> np.ndarray:
         return np.isfinite(P.sum(axis=1))
+
+    @staticmethod
+    def all_valid(P: np.ndarray) -> bool:
+        return bool(np.isfinite(P.sum()))
 
     @staticmethod
     def leaves_domain(row: int) -> str:

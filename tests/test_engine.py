@@ -133,10 +133,10 @@ def test_grid_batch_equals_sequential(p, mode):
 
 
 def test_bb_row_unaffected_by_a_row_stalling_in_the_same_batch(p):
-    """The L = 6, alpha = 1e-6 row stalls at once and must not change the L = 1 row next
+    """The L = 6, alpha = 1e-20 row stalls at once and must not change the L = 1 row next
     to it (BB keeps the previous iterate and gradient; a row ending must not alter them:
     it once gave 27 iterations instead of 28)."""
-    rows = sweep(p.A, p.b, L=[1, 6], alpha=[1e-6, 1e-6], step="bb", max_iter=CMP_ITER)
+    rows = sweep(p.A, p.b, L=[1, 6], alpha=[1e-6, 1e-20], step="bb", max_iter=CMP_ITER)
     assert rows[1].status == "stalled"
     single = nc.hadamard(p.A, p.b, L=1, alpha=1e-6, step="bb", max_iter=CMP_ITER)
     same(rows[0], single, "L=1 next to a stalled row", exact=True)
@@ -144,8 +144,8 @@ def test_bb_row_unaffected_by_a_row_stalling_in_the_same_batch(p):
 
 # ---------------------------------------------------------------- (b) a hopeless start
 def test_tiny_alpha_with_large_L_stalls_and_says_why(p):
-    """L = 6, alpha = 1e-6: x_0 = 1e-36 and the gradient L u^5 z ~ 1e-29 vanishes."""
-    r = nc.hadamard(p.A, p.b, L=6, alpha=1e-6, max_iter=MAX_ITER)
+    """L = 6, alpha = 1e-20: x_0 = 1e-120 and the gradient L u^5 z ~ 1e-100 vanishes."""
+    r = nc.hadamard(p.A, p.b, L=6, alpha=1e-20, max_iter=MAX_ITER)
     assert r.status == "stalled" and not r.success
     assert "stalled" in r.message and "decreases the objective" in r.message
     assert "gradient" in r.message
