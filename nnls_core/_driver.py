@@ -142,11 +142,10 @@ class Run:
             return float(self.x_scale[row])
         return solution_scale(self.op._A, self.b[row])
 
-    def residual(self, X=None, Z=None) -> np.ndarray:
+    def residual(self) -> np.ndarray:
         """The stopping measure of the active rows (see :func:`nnls_core.optimality`)."""
-        return residuals(self.X if X is None else X, self.Z if Z is None else Z,
-                         self.op.col_norms, self.op.inv_col_norms, self.inv_b_norm,
-                         self.geo.plain)
+        return residuals(self.X, self.Z, self.op.col_norms, self.op.inv_col_norms,
+                         self.inv_b_norm, self.geo.plain)
 
     # moves ----------------------------------------------------------------------------
     def accept(self, rows, P, X, R, f) -> None:

@@ -197,9 +197,9 @@ class Recorder:
 
     def objective(self, k: int, idx: np.ndarray, f: np.ndarray) -> None:
         """Log the objective ``f`` of the runs ``idx`` at iteration ``k``."""
-        if k == 0:
-            self.first[idx] = f
         if not self.full or k % self.stride:
+            if k == 0:
+                self.first[idx] = f
             return
         pos = k // self.stride
         if pos == MAX_OBJECTIVES:  # halve the log: keep every other entry
@@ -225,8 +225,7 @@ class Recorder:
         pts = self.points[run]
         if pts and pts[-1][0] == k:
             return
-        pts.append((k, x.copy(), float(kkt), float(np.abs(x).sum()),
-                    time.perf_counter() - self.t0))
+        pts.append((k, x.copy(), float(kkt), time.perf_counter() - self.t0))
 
     def history(self, run: int, k: int, f_last: float) -> History:
         """Close the log of run ``run``, which stopped at iteration ``k`` with ``f_last``."""
@@ -241,10 +240,12 @@ class Recorder:
             its = np.array([0, k] if k else [0], dtype=np.int64)
         pts = self.points[run]
         self.points[run] = []
+        xs = np.array([p[1] for p in pts])
         return History(
-            log.copy(), np.array([p[0] for p in pts], dtype=np.int64),
-            np.array([p[1] for p in pts]), np.array([p[2] for p in pts]),
-            np.array([p[3] for p in pts]), np.array([p[4] for p in pts]), its)
+            log.copy(), np.array([p[0] for p in pts], dtype=np.int64), xs,
+            np.array([p[2] for p in pts]),
+            np.abs(xs).sum(axis=1) if xs.ndim == 2 else np.zeros(0),
+            np.array([p[3] for p in pts]), its)
 
     def elapsed(self) -> float:
         """Seconds since the recorder was made."""
