@@ -224,12 +224,36 @@ def test_figures_are_built_once_per_result(monkeypatch):
     settings = SMALL | {"seed": 17}  # settings no other test uses
     first, second = run_page(**settings), run_page(**settings)
     assert calls.count("trajectories_figure") == 1
-    # the main run alone, then its α grid; a grid cut by its time budget (a loaded
-    # machine) is the session's own, so the second session draws it again
-    cut = any(r.status == "time_limit" for r in first.session_state["pg_grid"][1])
-    assert calls.count("scrub_figure") == 2 + cut
+    # the main run alone, then its α grid (shared even when cut by its time budget)
+    assert calls.count("scrub_figure") == 2
     for key in ("fig_traj", "fig_scrub"):
         assert chart(first, key) == chart(second, key)
+
+
+def test_going_back_to_a_setting_redraws_nothing(monkeypatch):
+    """L 2 -> 3 -> 2 -> 3: the α-grid figure of each setting is built once, also when the
+    grid was cut by its time budget (forced here: every row stops at once)."""
+    import nnls_core.sweep
+
+    real = nnls_core.sweep.sweep
+    monkeypatch.setattr(nnls_core.sweep, "sweep",
+                        lambda *a, **k: real(*a, **(k | {"time_limit": 1e-9})))
+    calls = []
+    monkeypatch.setattr(F, "scrub_figure", lambda *a, _real=F.scrub_figure, **k:
+                        calls.append(1) or _real(*a, **k))
+    at = run_page(**(SMALL | {"seed": 19}))
+    assert calls == [1, 1]  # the main run alone, then its α grid
+    built = []
+    for L in (3, 2, 3, 2):
+        next(w for w in at.number_input if w.label.startswith("exponent L")).set_value(L)
+        at.run()
+        assert not at.exception
+        built.append(len(calls))
+    assert all(r.status == "time_limit" for r in at.session_state["pg_grid"][1]
+               if r is not at.session_state["pg_cur"][2])
+    # L = 3: its main run, then its grid; back to 2: the grid again, with L = 3 as the
+    # grey ghost; from then on each setting (and ghost) is drawn already
+    assert built == [4, 5, 5, 5]
 
 
 @pytest.mark.parametrize("kind", ["Sparse non-negative", "Dense Gaussian", "Correlated columns"])

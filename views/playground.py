@@ -3,6 +3,7 @@ runs with Stop, divergence explained; problem, history and export one click away
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from collections import OrderedDict
@@ -66,6 +67,9 @@ AUTO_SECONDS = 2.0
 #: large problem; and the safety net of runs expected to be quick (on a loaded server
 #: they take longer, but are not cut, so they equal the library's runs).
 RUN_BUDGET, GRID_BUDGET, BASELINE_BUDGET, SAFETY_BUDGET = 30.0, 3.0, 1.0, 60.0
+#: A session keeps the α grids of its last few settings at hand (references to shared
+#: objects), so going back to one redraws nothing and waits for nothing.
+RECENT_GRIDS = 4
 #: Above this many entries of A a run behind Run gets LARGE_BUDGET seconds, so that the
 #: whole request (problem, ‖A‖₂, the run, FISTA) ends within 10 s.
 LARGE_ENTRIES, LARGE_BUDGET = 1_000_000, 7.0
@@ -143,12 +147,19 @@ def l1_minimum(_p: nc.Problem, key: tuple) -> float | None:
     return None if x is None else float(x.sum())
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def alpha_grid(_p: nc.Problem, key: tuple, options: tuple) -> list[nc.Result]:
+_GRID_TOKENS = itertools.count()
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def alpha_grid(_p: nc.Problem, key: tuple, options: tuple) -> tuple[int, tuple]:
     """Every α of ALPHAS in one batched run (rows equal single runs), at most GRID_BUDGET
-    seconds; histories slimmed."""
+    seconds; histories slimmed. One object shared by the sessions (never modified), so a
+    rerun that shows it copies nothing; with a token naming this computation (rows cut
+    by the time budget differ from one computation to the next, so figures of them are
+    shared under the token)."""
     opts = dict(options)
-    return [slim(r) for r in sweep(_p.A, _p.b, alpha=ALPHAS, time_limit=GRID_BUDGET, **opts)]
+    return next(_GRID_TOKENS), tuple(
+        slim(r) for r in sweep(_p.A, _p.b, alpha=ALPHAS, time_limit=GRID_BUDGET, **opts))
 
 
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
@@ -473,14 +484,16 @@ if prev is not None and prev[0][0] == key and prev[0] != run_key:
 
 
 
-def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scrub") -> None:
+def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scrub",
+         grid: object = None) -> None:
     """The first screen's figure into its slot; shared by every session that shows the
-    same finished runs (a run cut by a time limit or Stop is this session's own)."""
-    shown = runs + ([ghost[1]] if ghost is not None else [])
-    unfinished = any(r.status in ("time_limit", "cancelled") for r in shown)
+    same runs: finished ones, or the α grid computation named by the token ``grid`` (a
+    main run cut by a time limit or Stop is this session's own)."""
+    mine = [res] + ([ghost[1]] if ghost is not None else [])
+    unfinished = any(r.status in ("time_limit", "cancelled") for r in mine)
     fig_key = None if unfinished else (
         run_key, tuple(alphas), tuple(sorted(baselines)),
-        None if ghost is None else (prev[0], ghost[0]))
+        None if ghost is None else (prev[0], ghost[0]), grid)
     with chart_slot:
         plot(figure("scrub", fig_key, lambda: F.scrub_figure(
             alphas, runs, problem.x_true, f_star, active=j, classical=("FISTA", fista),
@@ -491,18 +504,21 @@ def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scr
 # being the main run; drawn first without it, so the main result shows at once
 if small:
     grid_key = (key, grid_options(options))
-    cached = st.session_state.get("pg_grid")
-    if cached is None or cached[0] != grid_key:
+    recent = st.session_state.setdefault("pg_grids", {})  # the grids of the last settings
+    if grid_key not in recent:
         if repr(grid_key) in shipped():
-            cached = (grid_key, shipped()[repr(grid_key)])
+            recent[grid_key] = ("shipped", shipped()[repr(grid_key)])
         else:
             draw([slim(res)], [alpha], 0, key="fig_scrub_first")
             with st.spinner("Running every α of the slider in one batch…"):
-                cached = (grid_key, alpha_grid(problem, key, grid_key[1]))
-        st.session_state["pg_grid"] = cached
-    grid = list(cached[1])
+                recent[grid_key] = alpha_grid(problem, key, grid_key[1])
+        while len(recent) > RECENT_GRIDS:
+            recent.pop(next(iter(recent)))
+    token, rows = recent[grid_key]
+    st.session_state["pg_grid"] = (grid_key, rows)
+    grid = list(rows)
     grid[active] = slim(res)
-    draw(grid, ALPHAS, active)
+    draw(grid, ALPHAS, active, grid=token)
 else:
     draw([slim(res)], [alpha], 0)
     st.caption(f"The α scrubber runs for problems up to {EXACT_ENTRIES:,} entries of A.")
