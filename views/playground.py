@@ -58,9 +58,12 @@ ADVICE = {
 }
 
 # ---- the work budget (issue 13): what a request may cost on this 2-core machine ----
-#: Seconds per iteration of one run: a fixed cost plus a cost per entry of A (two
-#: products with A per iteration), measured on the default problem and on 2000 x 4000.
-SECONDS_PER_ITER, SECONDS_PER_ENTRY = 6e-5, 2e-9
+#: Seconds per iteration of one run: a fixed cost by step rule (measured on the default
+#: problem, quiet machine: fixed 34 us, BB 101 us, backtracking 131-230 us, Nesterov and
+#: mirror 101-114 us) plus a cost per entry of A (two products with A per iteration,
+#: measured on 2000 x 4000).
+SECONDS_PER_ITER = {"fixed": 4e-5, "bb": 1e-4, "auto": 2.5e-4, "accel": 1.2e-4}
+SECONDS_PER_ENTRY = 2e-9
 #: Runs expected to take longer than this wait for an explicit Run (with an estimate).
 AUTO_SECONDS = 2.0
 #: Time limits (seconds): a run behind Run, the α grid, each iterative baseline on a
@@ -205,13 +208,32 @@ def keep(key: tuple, r: nc.Result) -> None:
             shared.popitem(last=False)
 
 
-class Job:
-    """The main run in a background thread: the page streams its progress and a Stop
-    button ends it through the engine's callback (status "cancelled")."""
+@st.cache_resource
+def _jobs() -> tuple[dict, threading.Lock]:
+    """Runs in progress, by settings: a session that asks for settings another session is
+    already running watches that run instead of starting the same work again."""
+    return {}, threading.Lock()
 
-    def __init__(self, key: tuple, problem: nc.Problem, options: dict,
-                 time_limit: float) -> None:
+
+def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float) -> "Job":
+    """The run of these settings in progress, or a new one."""
+    jobs, lock = _jobs()
+    with lock:
+        job = jobs.get(key)
+        if job is None or job.stop.is_set():
+            job = jobs[key] = Job(key, problem, options, time_limit, (jobs, lock))
+        return job
+
+
+class Job:
+    """The main run in a background thread, watched by every session that asks for its
+    settings meanwhile: the page streams its progress and a Stop button ends it through
+    the engine's callback (status "cancelled")."""
+
+    def __init__(self, key: tuple, problem: nc.Problem, options: dict, time_limit: float,
+                 registry: tuple[dict, threading.Lock]) -> None:
         self.key, self.stop, self.budget = key, threading.Event(), time_limit
+        self._registry = registry
         self.ks: list[int] = []
         self.objectives: list[float] = []
         self.x: np.ndarray | None = None
@@ -237,6 +259,11 @@ class Job:
                                    time_limit=time_limit, callback=self._callback)
         except Exception as exc:  # shown by the page, not lost in the thread
             self.error = exc
+        finally:
+            jobs, lock = self._registry
+            with lock:
+                if jobs.get(self.key) is self:
+                    del jobs[self.key]
 
 
 def stop_job() -> None:
@@ -272,9 +299,10 @@ def sync_accel() -> None:
         st.session_state["step_kind"] = "auto"
 
 
-def seconds(m: int, n: int, iters: int, rows: int = 1) -> float:
-    """Expected seconds of ``iters`` iterations of ``rows`` runs on an m x n problem."""
-    return iters * (SECONDS_PER_ITER + rows * m * n * SECONDS_PER_ENTRY)
+def seconds(m: int, n: int, iters: int, rule: str) -> float:
+    """Expected seconds of ``iters`` iterations of a run with step rule ``rule`` (a key
+    of SECONDS_PER_ITER) on an m x n problem."""
+    return iters * (SECONDS_PER_ITER[rule] + m * n * SECONDS_PER_ENTRY)
 
 
 def round_down(x: float) -> float:
@@ -418,7 +446,7 @@ except ValueError as exc:
     st.error(f"Cannot run with these settings: {exc}", icon=":material/error:")
     st.stop()
 run_key = (key, tuple(sorted(options.items())))
-expected = seconds(m_, n_, int(max_iter))
+expected = seconds(m_, n_, int(max_iter), "accel" if accel else step_kind)
 run_budget = LARGE_BUDGET if m_ * n_ > LARGE_ENTRIES else RUN_BUDGET
 
 res = stored(run_key)
@@ -442,21 +470,26 @@ if res is None:
                           help="Start the run; the loss and x are drawn while it runs.")
             st.stop()
         budget = SAFETY_BUDGET if expected <= AUTO_SECONDS else run_budget
-        job = Job(run_key, problem, options, budget)
+        job = job_for(run_key, problem, options, budget)
         st.session_state["pg_job"] = job
     job_budget = job.budget
     job.thread.join(1.0 if fresh else 0.0)  # quick runs show no progress at all
     if job.thread.is_alive():
         status_slot.button("Stop", icon=":material/stop:", on_click=stop_job, key="pg_stop",
-                           help="End the run now (status 'cancelled').")
+                           help="End the run now (status 'cancelled'), also for anyone "
+                                "else watching a run of the same settings.")
         f_ref = lh.objective if lh is not None else 0.0
-        while job.thread.is_alive():
+        for tick in itertools.count():
+            if not job.thread.is_alive():
+                break
             if job.x is not None and job.ks:
                 title = (f"running: iteration {job.k:,} of at most {int(max_iter):,}, "
                          f"{job.elapsed:.1f} s (time budget {job_budget:g} s)")
-                with chart_slot:  # no key: the chart is updated in place
+                with chart_slot:  # a key per draw: a run that made no progress between
+                    # two draws (a busy server) would otherwise repeat the chart's id
                     plot(F.live_figure(list(job.ks), list(job.objectives), np.array(job.x),
-                                       problem.x_true, f_ref, title=title))
+                                       problem.x_true, f_ref, title=title),
+                         key=f"pg_live_{tick}")
             job.thread.join(0.3)
     st.session_state.pop("pg_job", None)
     if job.error is not None:
