@@ -12,8 +12,8 @@ student (Playground alpha / L / step, a paper preset on Implicit bias, NMF rank)
 ``rerun_script`` with the new widget states to the ``script_finished`` message. An
 exception element, a timeout or a broken connection is an error; a widget a page no longer
 has is skipped (counted, not an error). The server's RSS is sampled every second (from
-/proc, or psutil when installed). Printed: sessions, interactions, errors, p50 / p95 / max
-latency, and RSS: warm baseline, peak, and ``--after`` seconds after the sessions closed
+/proc, or psutil when installed). Printed: sessions, interactions, errors, p50 / p95 of
+each interaction kind, p50 / p95 / max latency, and RSS: warm baseline, peak, and ``--after`` seconds after the sessions closed
 (Streamlit keeps a closed session for ``server.disconnectedSessionTTL`` = 120 s, in case
 the browser reconnects; ``--ttl`` sets it for this server).
 
@@ -102,6 +102,7 @@ async def sample_rss(pid: int, samples: list[tuple[float, float]], stop: asyncio
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_step: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     sessions: int = 0
@@ -152,6 +153,7 @@ class Student:
                     self.stats.errors.append(error)
                     return False
                 self.stats.latencies.append(dt)
+                self.stats.by_step.setdefault(what, []).append(dt)
                 if self.verbose:
                     print(f"  {what:<40} {dt:6.2f} s", flush=True)
                 return True
@@ -336,6 +338,9 @@ async def _measure(args, proc, url: str) -> int:
         print("  error:", e)
     if stats.skipped:
         print(f"  skipped (widget not on the page): {sorted(set(stats.skipped))}")
+    for what, ts in stats.by_step.items():
+        print(f"  {what:<48} n {len(ts):3d}   p50 {np.median(ts):6.2f} s   "
+              f"p95 {np.percentile(ts, 95):6.2f} s")
     print(f"latency   p50 {p50:.2f} s   p95 {p95:.2f} s   max {mx:.2f} s   "
           f"(target p95 < {TARGET_P95_S:g} s)")
     print(f"RSS       warm baseline {baseline:.0f} MB   peak {peak:.0f} MB   "
