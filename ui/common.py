@@ -1,6 +1,8 @@
 """Small Streamlit helpers shared by the pages."""
 
+import orjson
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
@@ -19,12 +21,15 @@ def citation() -> None:
 
 
 class Frozen(BaseFigure):
-    """A finished figure as its dict, for figures cached across reruns.
+    """A finished figure kept as its JSON text, for figures cached across reruns.
 
     ``st.plotly_chart`` turns a figure into a dict with ``Figure.to_dict``, which deep-copies
-    every trace and frame on every rerun (a tenth of a second for an animated figure);
-    a Frozen figure hands over the dict it was made with. Read-only: build a new figure to
-    change it.
+    every trace and frame on every rerun (a tenth of a second for an animated figure); a
+    Frozen figure hands over a dict read from the JSON it was made with (a few ms). It is
+    kept as text, not as the dict, because a cached dict of an animated figure is tens of
+    thousands of small objects that Python's garbage collector walks again and again: on
+    a server under load that walk took most of the CPU (``perf``). Read-only: build a new
+    figure to change it.
 
     Examples
     --------
@@ -34,10 +39,10 @@ class Frozen(BaseFigure):
     """
 
     def __init__(self, fig: go.Figure) -> None:  # noqa: D107 - no BaseFigure state needed
-        self._spec = fig.to_dict()
+        self._json = pio.to_json(fig, validate=False)
 
     def to_dict(self) -> dict:
-        return self._spec
+        return orjson.loads(self._json)
 
 
 def plot(fig, *, key: str | None = None) -> None:

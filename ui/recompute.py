@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 import nnls_core.paper as paper
-from ui.common import plot
+from ui.common import Frozen, plot
 
 #: Finished runs kept per page on the server (the newest).
 KEEP = 8
@@ -40,9 +40,9 @@ def shipped(name: str):
 
 
 @st.cache_resource(show_spinner=False)
-def _shipped_figure(name: str, _build: Callable):
+def _shipped_figure(name: str, _build: Callable) -> Frozen:
     """The figure of a shipped result, built once per server (names are unique)."""
-    return _build(shipped(name))
+    return Frozen(_build(shipped(name)))
 
 
 @st.cache_resource(show_spinner=False)
