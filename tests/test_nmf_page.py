@@ -197,3 +197,21 @@ def test_mosaic_tiles_columns_as_images():
     np.testing.assert_array_equal(z[1:3, 4:6], cols[:, 1].reshape(2, 2))
     np.testing.assert_array_equal(z[4:6, 1:3], cols[:, 2].reshape(2, 2))
     assert (z[4:6, 4:6] == 0).all()  # empty slot stays blank
+
+
+def test_a_second_session_reuses_the_figures(monkeypatch):
+    """Figures of stored results are built once for every session that shows them, and
+    built again when the results change (here: another rank)."""
+    from ui import figures_nmf as fg
+
+    calls = []
+    monkeypatch.setattr(fg, "basis_figure", lambda *a, _real=fg.basis_figure, **k:
+                        calls.append(1) or _real(*a, **k))
+    seed = {"nmf_seed": 7}  # settings no other test uses (each session opens the default
+    first = _run(**seed)    # view first, which another test may have drawn already)
+    built = len(calls)
+    second = _run(**seed)
+    assert len(calls) == built
+    assert charts(first) == charts(second)
+    _run(**seed, nmf_r_synthetic=4)
+    assert len(calls) == built + 1

@@ -1,5 +1,7 @@
 """Small Streamlit helpers shared by the pages."""
 
+from collections.abc import Callable
+
 import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -43,6 +45,18 @@ class Frozen(BaseFigure):
 
     def to_dict(self) -> dict:
         return orjson.loads(self._json)
+
+
+@st.cache_resource(max_entries=96, ttl=3600, show_spinner=False)
+def _shared(name: str, key: tuple, _build: Callable[[], go.Figure]) -> Frozen:
+    return Frozen(_build())
+
+
+def shared_figure(name: str, key: tuple | None, build: Callable[[], go.Figure]):
+    """``build()``, built once and shared by every session under ``(name, key)``; None: this
+    session's own figure, built each time. The key must name everything the figure
+    shows (settings, and for results kept in a store, the result objects)."""
+    return build() if key is None else _shared(name, key, build)
 
 
 def plot(fig, *, key: str | None = None) -> None:

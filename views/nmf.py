@@ -21,7 +21,7 @@ from nnls_core import nmf
 from nnls_core.io import load_upload
 from ui import figures_nmf as fg
 from ui import state
-from ui.common import citation, plot
+from ui.common import citation, plot, shared_figure
 from ui.state import Field
 
 DATASETS = {
@@ -307,6 +307,9 @@ for name, res in by_method.items():
     if res.status not in ("converged", "max_iter"):  # diverged, stalled, time limit
         st.warning(f"{fg.label(name)}: {res.message}")
 ours = {k: v for k, v in by_method.items() if not k.startswith("sklearn")}
+# the figures show these stored results (one object per settings, shared by the sessions;
+# id and time name the object, so a result computed again is drawn again)
+fig_key = tuple((keys[s], id(res), res.time_s) for s, res in results.items())
 parts = ({k: float(nmf.match_columns(v.W, W_true)[1].mean()) for k, v in by_method.items()}
          if W_true is not None else None)
 
@@ -321,8 +324,8 @@ with verdict_box:
 # ------------------------------------------------------------------ figures
 with chart_col:
     if ours:
-        plot(fg.objective_figure({k: v.history for k, v in ours.items()}, x="iteration"),
-             key="nmf_obj_iter")
+        plot(shared_figure("nmf_iter", fig_key, lambda: fg.objective_figure(
+            {k: v.history for k, v in ours.items()}, x="iteration")), key="nmf_obj_iter")
         st.caption("What to notice: where each curve flattens is where that method stops "
                    "improving; all start from the same point.")
     with st.expander("More on this figure"):
@@ -336,8 +339,8 @@ with chart_col:
 
 st.subheader("Parts: the columns of W" + (" next to the ground truth" if W_true is not None
                                           else ""))
-plot(fg.basis_figure({k: v.W for k, v in by_method.items()}, shape, truth=W_true),
-     key="nmf_basis")
+plot(shared_figure("nmf_basis", fig_key, lambda: fg.basis_figure(
+    {k: v.W for k, v in by_method.items()}, shape, truth=W_true)), key="nmf_basis")
 st.caption(
     "What to notice: methods whose columns look like the ground truth (first panel) found "
     "the true parts." if W_true is not None else
@@ -384,16 +387,17 @@ with st.expander("Status of each run, conventions, and the objective against tim
            "the shape of the parts, not the size of the penalty." if lam_eff > 0 else "")
     )
     if ours:
-        plot(fg.objective_figure({k: v.history for k, v in ours.items()}, x="time"),
-             key="nmf_obj_time")
+        plot(shared_figure("nmf_time", fig_key, lambda: fg.objective_figure(
+            {k: v.history for k, v in ours.items()}, x="time")), key="nmf_obj_time")
         st.caption("The same runs against wall-clock time: every method costs a few products "
                    "with X per iteration, so the ranking rarely changes.")
 
 st.subheader("Reconstructions")
 ncols = 6
 cols_idx = np.linspace(0, n - 1, ncols).astype(int)
-recons = {k: v.W @ v.H[:, cols_idx] for k, v in by_method.items()}
-plot(fg.reconstruction_figure(X[:, cols_idx], recons, shape), key="nmf_recon")
+plot(shared_figure("nmf_recon", fig_key, lambda: fg.reconstruction_figure(
+    X[:, cols_idx], {k: v.W @ v.H[:, cols_idx] for k, v in by_method.items()}, shape)),
+     key="nmf_recon")
 st.caption("What to notice: rows that look like the top row (the data) are good fits; "
            "ghost parts show a method that mixed them.")
 

@@ -22,7 +22,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
                          problem_spec, upload_problem)
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
-from ui.common import Frozen, citation, plot
+from ui.common import citation, plot, shared_figure
 from ui.state import Field
 
 BASELINES = {
@@ -166,17 +166,6 @@ def alpha_grid(_p: nc.Problem, key: tuple, options: tuple) -> tuple[int, tuple]:
     opts = dict(options)
     return next(_GRID_TOKENS), tuple(
         slim(r) for r in sweep(_p.A, _p.b, alpha=ALPHAS, time_limit=GRID_BUDGET, **opts))
-
-
-@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)
-def _figure(name: str, key: tuple, _build) -> Frozen:
-    """A figure of finished results, built once for every session that shows them."""
-    return Frozen(_build())
-
-
-def figure(name: str, key: tuple | None, build):
-    """``build()``, shared across sessions under ``key`` (None: a session's own run)."""
-    return build() if key is None else _figure(name, key, build)
 
 
 @st.cache_resource
@@ -531,7 +520,7 @@ def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scr
         run_key, tuple(alphas), tuple(sorted(baselines)),
         None if ghost is None else (prev[0], ghost[0]), grid)
     with chart_slot:
-        plot(figure("scrub", fig_key, lambda: F.scrub_figure(
+        plot(shared_figure("scrub", fig_key, lambda: F.scrub_figure(
             alphas, runs, problem.x_true, f_star, active=j, classical=("FISTA", fista),
             ghost=ghost, l1_min=l1_ref)), key=key)
 
@@ -629,12 +618,12 @@ with tabs[0]:
     st.caption("**What to notice:** press ▶ Play: with small α the support coordinates "
                "(blue) leave their tiny start one after the other while the others (orange) "
                "stay near α^L.")
-    plot(figure("trajectories", fig_key, lambda: F.trajectories_figure(res, x_true)),
+    plot(shared_figure("trajectories", fig_key, lambda: F.trajectories_figure(res, x_true)),
          key="fig_traj")
 with tabs[1]:
     st.caption("**What to notice:** the gap to the optimum f* on log-log axes against the "
                "reference slopes 1/k and 1/k² (and k^(γ−1) with decay).")
-    plot(figure("objective", fig_key, lambda: F.objective_figure(
+    plot(shared_figure("objective", fig_key, lambda: F.objective_figure(
         iterative, f_star, gamma=gamma if step_kind == "fixed" and gamma else None,
         anchor=f"Hadamard {label}")), key="fig_objective")
 with tabs[2]:
@@ -645,7 +634,7 @@ with tabs[2]:
         refs["Lawson-Hanson ℓ1"] = float(lh.x.sum())
     if x_true is not None:
         refs["ℓ1(x_true)"] = float(x_true.sum())
-    plot(figure("l1_kkt", fig_key, lambda: F.l1_kkt_figure(iterative, refs, tol=tol)),
+    plot(shared_figure("l1_kkt", fig_key, lambda: F.l1_kkt_figure(iterative, refs, tol=tol)),
          key="fig_l1")
 with tabs[3]:
     st.caption("All methods side by side. Support F1 compares the entries above "
@@ -672,7 +661,7 @@ with tabs[4]:
     st.caption("x_true is the ground truth used to make b "
                "(none for dense Gaussian or uploaded data).")
     if x_true is not None:
-        plot(figure("x_true", (key,), lambda: F.stem_figure(
+        plot(shared_figure("x_true", (key,), lambda: F.stem_figure(
             {}, x_true, title="Ground truth x_true")), key="fig_xtrue")
 with tabs[5]:
     st.caption("Take the run with you: its iteration log, the problem, and standalone "
