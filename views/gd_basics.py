@@ -43,9 +43,10 @@ d = T.taylor_direction(*THETA, eta_t, beta)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _taylor_figures(beta: int, eta_t: float) -> tuple[Frozen, Frozen]:
-    """Section 1's two figures, built once per setting for every session."""
-    d = T.taylor_direction(*THETA, eta_t, beta)
+def _taylor_figures(beta: int, eta_t: float, _d: dict) -> tuple[Frozen, Frozen]:
+    """Section 1's two figures, built once per setting for every session (``_d``: the
+    page's :func:`taylor_direction` of these settings)."""
+    d = _d
     betas, pred, act = T.taylor_sweep(*THETA, eta_t)
     wa, ba, Z = T.loss_grid((THETA[0] - 2.5, THETA[0] + 2.5), (THETA[1] - 2.5, THETA[1] + 2.5),
                             n=61)
@@ -54,7 +55,7 @@ def _taylor_figures(beta: int, eta_t: float) -> tuple[Frozen, Frozen]:
                                    d["actual_change"])))
 
 
-direction_fig, taylor_fig = _taylor_figures(beta, eta_t)
+direction_fig, taylor_fig = _taylor_figures(beta, eta_t, d)
 left, right = st.columns([2, 3])
 with left:
     plot(direction_fig, key="direction")
@@ -125,10 +126,11 @@ else:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _neuron_figures(w0: float, b0: float, eta: float, epochs: int) -> tuple[Frozen, ...]:
+def _neuron_figures(w0: float, b0: float, eta: float, epochs: int,
+                    _path: T.GDPath) -> tuple[Frozen, ...]:
     """Section 2's four figures (contours, loss, surface, fit), built once per setting for
-    every session."""
-    path = T.neuron_gd_path(w0, b0, eta, epochs)
+    every session (``_path``: the page's :func:`neuron_gd_path` of these settings)."""
+    path = _path
     wa, ba, Z = T.loss_grid((-4.0, 6.0), (-8.0, 4.0), n=81)
     return (Frozen(F.loss_contour_figure(wa, ba, Z, path.w, path.b)),
             Frozen(F.loss_curve_figure(path.loss)),
@@ -137,7 +139,7 @@ def _neuron_figures(w0: float, b0: float, eta: float, epochs: int) -> tuple[Froz
                                        path.w[-1], path.b[-1])))
 
 
-contour_fig, curve_fig, surface_fig, fit_fig = _neuron_figures(w0, b0, eta, epochs)
+contour_fig, curve_fig, surface_fig, fit_fig = _neuron_figures(w0, b0, eta, epochs, path)
 left, right = st.columns(2)
 with left:
     plot(contour_fig, key="contour")

@@ -176,7 +176,8 @@ modes = [mo for mo in MODES if mo in modes]
 cells = len(alphas) * len(Ls) * len(modes)
 run_key = (key, tuple(alphas), tuple(Ls), tuple(modes), tol, int(max_iter), step_scale)
 stash = st.session_state.setdefault("tn_results", {})
-g = stash.get(run_key) or shipped_tune().get(repr(run_key))
+shipped = stash.get(run_key) is None and repr(run_key) in shipped_tune()
+g = shipped_tune()[repr(run_key)] if shipped else stash.get(run_key)
 if g is None:
     long = cells * max_iter * max(m_ * n_, 30 * 100) > AUTO_WORK
     stopped = st.session_state.get("tn_stopped") == run_key
@@ -219,8 +220,8 @@ event = st.plotly_chart(tune_figure(g, best=best), key="tn_grid", on_select="rer
                         selection_mode="points", config=PLOTLY_CONFIG, width="stretch")
 st.caption("**What to notice:** moving left (smaller α) costs iterations and brings ℓ1 down "
            "to the minimum; hatched cells did not converge and show no number.")
-ran = ("precomputed (the default grid ships with the app)"
-       if g is shipped_tune().get(repr(run_key)) else f"in {g.wall_s:.1f} s")
+ran = ("precomputed (the default grid ships with the app)" if shipped
+       else f"in {g.wall_s:.1f} s")
 st.markdown(f"**{cells} runs** {ran} on A {m_} × {n_} · **{n_conv} converged** "
             f"to {tol:.0e} within {int(max_iter):,} iterations · reference ℓ1 "
             f"{g.l1_ref:.4g} ({ref})")
