@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from PIL import Image
 from plotly.subplots import make_subplots
 
-from ui.figures import typed
+from ui.figures import set_frames, typed
 from ui.figures_paper import log_axis
 
 COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -431,11 +431,10 @@ def nnls_paths_figure(x_axes, F, u_axes, G, L_u: int, x_ls, x_star,
     idx = _frame_index(n_max, n_frames)
     traces = [t for t, _ in animated]
     # typed arrays, not validated trace by trace (40 frames x 4 paths)
-    frames = [go.Frame(name=str(int(k)), traces=traces, _validate=False, data=[
-        go.Scatter(x=typed(P[: min(int(k), P.shape[0] - 1) + 1, 0]),
-                   y=typed(P[: min(int(k), P.shape[0] - 1) + 1, 1]), _validate=False)
-        for _, P in animated]) for k in idx]
-    fig.frames = frames
+    set_frames(fig, [dict(name=str(int(k)), traces=traces, data=[
+        dict(type="scatter", x=typed(P[: min(int(k), P.shape[0] - 1) + 1, 0]),
+             y=typed(P[: min(int(k), P.shape[0] - 1) + 1, 1]))
+        for _, P in animated]) for k in idx])
     # pixel geometry: controls row, subplot titles, plots, axis titles, legend (2 rows)
     top, bottom = 95, 105
     plot_px = height - top - bottom
@@ -447,7 +446,7 @@ def nnls_paths_figure(x_axes, F, u_axes, G, L_u: int, x_ls, x_star,
             # ▶ Play replays from the start, the path growing as it goes
             buttons=[
                 dict(label="▶ Play", method="animate",
-                     args=[[f.name for f in frames], dict(
+                     args=[[f.name for f in fig.frames], dict(
                          frame=dict(duration=90, redraw=False), transition=dict(duration=0),
                          mode="immediate", fromcurrent=False)]),
                 dict(label="❚❚ Pause", method="animate", args=_animate([None], 0)),
