@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 import nnls_core.paper as paper
-from ui.common import Frozen, plot
+from ui.common import plot, shared_figure
 
 #: Finished runs kept per page on the server (the newest).
 KEEP = 8
@@ -37,12 +37,6 @@ def duration(seconds: float) -> str:
 def shipped(name: str):
     """The shipped result of experiment ``name``, loaded once per server."""
     return paper.load_shipped(name)
-
-
-@st.cache_resource(show_spinner=False)
-def _shipped_figure(name: str, _build: Callable) -> Frozen:
-    """The figure of a shipped result, built once per server (names are unique)."""
-    return Frozen(_build(shipped(name)))
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,7 +92,8 @@ class Recompute:
         key = self._key(f"result_{name}")
         if key in st.session_state:
             return self.figures[name](st.session_state[key])
-        return _shipped_figure(name, self.figures[name])
+        return shared_figure(f"shipped {name}", (name,),
+                             lambda: self.figures[name](shipped(name)))
 
     def _stopped(self, name: str) -> None:
         which = "earlier" if self._key(f"result_{name}") in st.session_state else "shipped"

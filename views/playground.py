@@ -510,15 +510,15 @@ if prev is not None and prev[0][0] == key and prev[0] != run_key:
 
 
 def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scrub",
-         grid: object = None) -> None:
+         token: object = None) -> None:
     """The first screen's figure into its slot; shared by every session that shows the
-    same runs: finished ones, or the α grid computation named by the token ``grid`` (a
-    main run cut by a time limit or Stop is this session's own)."""
+    same runs: finished ones, or the α grid computation named by ``token`` (a main run
+    cut by a time limit or Stop is this session's own)."""
     mine = [res] + ([ghost[1]] if ghost is not None else [])
     unfinished = any(r.status in ("time_limit", "cancelled") for r in mine)
     fig_key = None if unfinished else (
         run_key, tuple(alphas), tuple(sorted(baselines)),
-        None if ghost is None else (prev[0], ghost[0]), grid)
+        None if ghost is None else (prev[0], ghost[0]), token)
     with chart_slot:
         plot(shared_figure("scrub", fig_key, lambda: F.scrub_figure(
             alphas, runs, problem.x_true, f_star, active=j, classical=("FISTA", fista),
@@ -543,7 +543,7 @@ if small:
     st.session_state["pg_grid"] = (grid_key, rows)
     grid = list(rows)
     grid[active] = slim(res)
-    draw(grid, ALPHAS, active, grid=token)
+    draw(grid, ALPHAS, active, token=token)
 else:
     draw([slim(res)], [alpha], 0)
     st.caption(f"The α scrubber runs for problems up to {EXACT_ENTRIES:,} entries of A.")

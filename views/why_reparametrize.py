@@ -7,7 +7,7 @@ import nnls_core as nc
 from nnls_core import teaching as T
 from ui import figures_learn as F
 from ui import state
-from ui.common import Frozen, citation, plot
+from ui.common import citation, plot, shared_figure
 from ui.state import Field
 
 # multiselect options are strings so that they round-trip through the URL as they are;
@@ -115,17 +115,12 @@ u_lim = 1.35
 ua = np.linspace(-u_lim, u_lim, 321)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _paths_figure(settings: tuple, _runs: list, L_u: int) -> Frozen:
-    """The paths figure, built once per setting for every session (A, b are fixed)."""
-    return Frozen(F.nnls_paths_figure((x1, x2), T.objective_grid(A, b, x1, x2), (ua, ua),
-                                      T.pullback_grid(A, b, ua, ua, L_u), L_u, x_ls, x_star,
-                                      _runs))
-
-
 with fig_col:
-    plot(_paths_figure((tuple(sorted(Ls)), tuple(sorted(alphas)), eta, n_iter, show_pg),
-                       runs, L_u), key="paths")
+    # built once per setting for every session (A, b are fixed)
+    plot(shared_figure("paths", (tuple(sorted(Ls)), tuple(sorted(alphas)), eta, n_iter,
+                                 show_pg, L_u), lambda: F.nnls_paths_figure(
+        (x1, x2), T.objective_grid(A, b, x1, x2), (ua, ua), T.pullback_grid(A, b, ua, ua, L_u),
+        L_u, x_ls, x_star, runs)), key="paths")
     st.caption(
         "**What to notice:** press ▶ Play: every reparametrized path stays inside the "
         "quadrant and slides onto the axis x₂ = 0 with no projection."
