@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import subprocess
@@ -87,6 +88,12 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def sample_rss(pid: int, samples: list[tuple[float, float]], stop: asyncio.Event):
@@ -313,14 +320,14 @@ async def _measure(args, proc, url: str) -> int:
     sampler = asyncio.create_task(sample_rss(pid, samples, stop))
     deadline = time.monotonic() + args.duration
     tasks = []
-    t_start = time.monotonic()
+    t_start, cpu_start = time.monotonic(), cpu_s(pid)
     for i in range(args.students):  # a class arrives over a few seconds
         tasks.append(asyncio.create_task(student(
             url, args.interactions, stats, random.Random(i + 1), args.timeout,
             (args.think_min, args.think_max), deadline, pages=args.pages)))
         await asyncio.sleep(args.ramp / max(args.students, 1))
     await asyncio.gather(*tasks)
-    t_run = time.monotonic() - t_start
+    t_run, cpu_run = time.monotonic() - t_start, cpu_s(pid) - cpu_start
     closed = time.monotonic()
     while time.monotonic() - closed < args.after:
         await asyncio.sleep(1)
@@ -333,7 +340,9 @@ async def _measure(args, proc, url: str) -> int:
     p50, p95, mx = ((float(np.percentile(lat, 50)), float(np.percentile(lat, 95)),
                      float(lat.max())) if lat.size else (float("nan"),) * 3)
     print(f"\nsessions {stats.sessions} of {args.students}, interactions {lat.size} "
-          f"(+{len(stats.errors)} failed) in {t_run:.0f} s, errors {len(stats.errors)}")
+          f"(+{len(stats.errors)} failed) in {t_run:.0f} s, errors {len(stats.errors)}; "
+          f"server CPU {cpu_run:.1f} s ({cpu_run / t_run:.0%} of one core, "
+          f"{1e3 * cpu_run / max(lat.size, 1):.0f} ms per interaction)")
     for e in sorted(set(stats.errors))[:10]:
         print("  error:", e)
     if stats.skipped:

@@ -23,6 +23,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
 from ui.common import citation, plot, shared_figure
+from ui.jobs import job_for
 from ui.state import Field
 
 BASELINES = {
@@ -198,64 +199,6 @@ def keep(key: tuple, r: nc.Result) -> None:
         shared[key] = r
         while sum(v.history.nbytes for v in shared.values()) > STORE_BYTES and len(shared) > 1:
             shared.popitem(last=False)
-
-
-@st.cache_resource
-def _jobs() -> tuple[dict, threading.Lock]:
-    """Runs in progress, by settings: a session that asks for settings another session is
-    already running watches that run instead of starting the same work again."""
-    return {}, threading.Lock()
-
-
-def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float) -> "Job":
-    """The run of these settings in progress, or a new one."""
-    jobs, lock = _jobs()
-    with lock:
-        job = jobs.get(key)
-        if job is None or job.stop.is_set():
-            job = jobs[key] = Job(key, problem, options, time_limit, (jobs, lock))
-        return job
-
-
-class Job:
-    """The main run in a background thread, watched by every session that asks for its
-    settings meanwhile: the page streams its progress and a Stop button ends it through
-    the engine's callback (status "cancelled")."""
-
-    def __init__(self, key: tuple, problem: nc.Problem, options: dict, time_limit: float,
-                 registry: tuple[dict, threading.Lock]) -> None:
-        self.key, self.stop, self.budget = key, threading.Event(), time_limit
-        self._registry = registry
-        self.ks: list[int] = []
-        self.objectives: list[float] = []
-        self.x: np.ndarray | None = None
-        self.k, self.elapsed = 0, 0.0
-        self.result: nc.Result | None = None
-        self.error: Exception | None = None
-        self._next = 1
-        self.thread = threading.Thread(target=self._work, args=(problem, options, time_limit),
-                                       daemon=True)
-        self.thread.start()
-
-    def _callback(self, k: int, s: nc.State) -> bool:
-        if k >= self._next:  # log-spaced: a bounded record of the loss so far
-            self.ks.append(k)
-            self.objectives.append(float(s.objective))
-            self._next = int(k * 1.03) + 1
-        self.x, self.k, self.elapsed = s.x, k, s.elapsed
-        return not self.stop.is_set()
-
-    def _work(self, problem: nc.Problem, options: dict, time_limit: float) -> None:
-        try:
-            self.result = nc.solve(problem.A, problem.b, method="hadamard", **options,
-                                   time_limit=time_limit, callback=self._callback)
-        except Exception as exc:  # shown by the page, not lost in the thread
-            self.error = exc
-        finally:
-            jobs, lock = self._registry
-            with lock:
-                if jobs.get(self.key) is self:
-                    del jobs[self.key]
 
 
 def stop_job() -> None:
@@ -474,14 +417,14 @@ if res is None:
         for tick in itertools.count():
             if not job.thread.is_alive():
                 break
-            if job.x is not None and job.ks:
-                title = (f"running: iteration {job.k:,} of at most {int(max_iter):,}, "
-                         f"{job.elapsed:.1f} s (time budget {job_budget:g} s)")
+            fig = job.live(lambda: F.live_figure(
+                list(job.ks), list(job.objectives), np.array(job.x), problem.x_true, f_ref,
+                title=f"running: iteration {job.k:,} of at most {int(max_iter):,}, "
+                      f"{job.elapsed:.1f} s (time budget {job_budget:g} s)"))
+            if fig is not None:
                 with chart_slot:  # a key per draw: a run that made no progress between
                     # two draws (a busy server) would otherwise repeat the chart's id
-                    plot(F.live_figure(list(job.ks), list(job.objectives), np.array(job.x),
-                                       problem.x_true, f_ref, title=title),
-                         key=f"pg_live_{tick}")
+                    plot(fig, key=f"pg_live_{tick}")
             job.thread.join(0.3)
     st.session_state.pop("pg_job", None)
     if job.error is not None:

@@ -1,0 +1,64 @@
+"""ui.jobs: one background run per setting, watched by every session that asks for it."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+import nnls_core as nc
+from ui import jobs
+from ui.jobs import Job, job_for
+
+
+def _finished(max_iter: int = 50) -> Job:
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    job = Job(("test", max_iter), p, {"L": 2, "alpha": 1e-3, "max_iter": max_iter}, 10.0,
+              ({}, jobs.threading.Lock()))
+    job.thread.join(30)
+    return job
+
+
+def test_the_run_is_the_library_run_and_reports_its_progress():
+    job = _finished()
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, max_iter=50)
+    assert job.error is None and job.result.n_iter == ref.n_iter == 50
+    np.testing.assert_array_equal(job.result.x, ref.x)
+    assert job.k == 50 and job.ks[0] == 1 and job.ks == sorted(job.ks)
+    np.testing.assert_array_equal(job.x, ref.x)
+
+
+def test_watchers_share_one_progress_figure_until_the_run_moves_on(monkeypatch):
+    job = _finished()
+    built = []
+
+    def build():
+        built.append(job.k)
+        return go.Figure(go.Scatter(y=[job.k]))
+
+    first = job.live(build)
+    assert job.live(build) is first and built == [50]  # a second watcher builds nothing
+    job.k += 1  # the run moved on, but within LIVE_SECONDS of the last figure
+    monkeypatch.setattr(Job, "LIVE_SECONDS", 1e9)
+    assert job.live(build) is first and built == [50]
+    monkeypatch.setattr(Job, "LIVE_SECONDS", 0.0)
+    again = job.live(build)
+    assert again is not first and built == [50, 51]
+    assert again.to_dict()["data"][0]["y"] == [51]
+
+
+def test_no_figure_before_the_first_progress_report():
+    job = _finished()
+    job.ks.clear()
+    assert job.live(lambda: go.Figure()) is None
+
+
+def test_the_same_settings_get_the_same_run_and_stop_ends_it():
+    jobs._jobs.clear()
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    opts = {"L": 2, "alpha": 1e-6, "max_iter": 10**7, "step": 1e-3}
+    a = job_for(("stop",), p, opts, 60.0)
+    assert job_for(("stop",), p, opts, 60.0) is a
+    a.stop.set()
+    a.thread.join(30)
+    assert a.error is None and a.result.status == "cancelled" and not a.result.success
+    assert job_for(("stop",), p, opts, 60.0) is not a  # a stopped run is not watched again
+    job_for(("stop",), p, opts, 60.0).stop.set()
