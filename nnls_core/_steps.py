@@ -227,8 +227,11 @@ class BB:
         points, eta, failed = search(run, run.P, run.G, run.geo.pgrad(run.G, run.Z), eta,
                                      v["recent"].max(axis=1))
         v["eta"] = eta
-        v["recent"][:, k % GLL_MEMORY] = np.where(failed, v["recent"][:, k % GLL_MEMORY],
-                                                   points[3])
+        recent = v["recent"][:, k % GLL_MEMORY]
+        if failed.any():
+            recent[~failed] = points[3][~failed]
+        else:
+            recent[:] = points[3]
         _move(run, points, failed, k)
 
 
