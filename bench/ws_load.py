@@ -11,8 +11,8 @@ student (Playground alpha / L / step, a paper preset on Implicit bias, NMF rank)
 1-3 s between interactions, and records the latency of each interaction: from sending
 ``rerun_script`` with the new widget states to the ``script_finished`` message. An
 exception element, a timeout or a broken connection is an error; a widget a page no longer
-has is skipped (counted, not an error). The server's RSS is sampled every second (from
-/proc, or psutil when installed). Printed: sessions, interactions, errors, p50 / p95 of
+has is skipped (counted, not an error). The RSS of the server and its worker processes is sampled
+every second, from /proc. Printed: sessions, interactions, errors, p50 / p95 of
 each interaction kind, p50 / p95 / max latency, and RSS: warm baseline, peak, and ``--after`` seconds after the sessions closed
 (Streamlit keeps a closed session for ``server.disconnectedSessionTTL`` = 120 s, in case
 the browser reconnects; ``--ttl`` sets it for this server).
@@ -79,21 +79,43 @@ def start_server(port: int, ttl: float | None, log) -> subprocess.Popen:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MB (psutil when installed, else /proc)."""
-    try:
-        import psutil
-        return psutil.Process(pid).memory_info().rss / 2**20
-    except ImportError:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory in MB of ``pid`` and its descendants (the worker processes that
+    compute runs; pages they share counted in each, so an upper bound), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                       if line.startswith("VmRSS:")), 0.0)
+    return total
 
 
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system, all threads) ``pid`` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system, all threads) used so far by ``pid`` and by its
+    children (the worker processes that compute runs; they live as long as the server)."""
+    own = children = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if stat.parent.name == str(pid):
+            own += seconds
+        elif int(fields[1]) == pid:
+            children += seconds
+    return own, children
 
 
 async def sample_rss(pid: int, samples: list[tuple[float, float]], stop: asyncio.Event):
@@ -327,7 +349,8 @@ async def _measure(args, proc, url: str) -> int:
             (args.think_min, args.think_max), deadline, pages=args.pages)))
         await asyncio.sleep(args.ramp / max(args.students, 1))
     await asyncio.gather(*tasks)
-    t_run, cpu_run = time.monotonic() - t_start, cpu_s(pid) - cpu_start
+    t_run = time.monotonic() - t_start
+    cpu_run, cpu_workers = (b - a for a, b in zip(cpu_start, cpu_s(pid)))
     closed = time.monotonic()
     while time.monotonic() - closed < args.after:
         await asyncio.sleep(1)
@@ -342,7 +365,8 @@ async def _measure(args, proc, url: str) -> int:
     print(f"\nsessions {stats.sessions} of {args.students}, interactions {lat.size} "
           f"(+{len(stats.errors)} failed) in {t_run:.0f} s, errors {len(stats.errors)}; "
           f"server CPU {cpu_run:.1f} s ({cpu_run / t_run:.0%} of one core, "
-          f"{1e3 * cpu_run / max(lat.size, 1):.0f} ms per interaction)")
+          f"{1e3 * cpu_run / max(lat.size, 1):.0f} ms per interaction), "
+          f"worker processes {cpu_workers:.1f} s")
     for e in sorted(set(stats.errors))[:10]:
         print("  error:", e)
     if stats.skipped:

@@ -62,3 +62,45 @@ def test_the_same_settings_get_the_same_run_and_stop_ends_it():
     assert a.error is None and a.result.status == "cancelled" and not a.result.success
     assert job_for(("stop",), p, opts, 60.0) is not a  # a stopped run is not watched again
     job_for(("stop",), p, opts, 60.0).stop.set()
+
+
+def test_with_every_worker_busy_the_run_goes_to_a_thread(monkeypatch):
+    import queue
+
+    monkeypatch.setattr(jobs, "_idle", lambda: queue.Queue())  # no idle worker
+    job = _finished()
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, max_iter=50)
+    assert job.error is None and job.result.n_iter == 50
+    np.testing.assert_array_equal(job.result.x, ref.x)
+
+
+def test_a_run_is_computed_in_a_worker_process(monkeypatch):
+    """The server's own solve is not called: the worker computes the run."""
+    def refuse(*a, **k):
+        raise AssertionError("solved in the server")
+
+    jobs.warm()
+    workers = jobs._idle().qsize()
+    monkeypatch.setattr(jobs.nc, "solve", refuse)
+    job = _finished()
+    assert job.error is None and job.result.n_iter == 50 and workers >= 1
+    assert jobs._idle().qsize() == workers  # handed back
+
+
+def test_a_worker_that_fails_reports_the_error_and_is_replaced():
+    jobs.warm()
+    p = nc.sparse_problem(30, 100, 4, seed=0)
+    job = Job(("bad",), p, {"L": 2, "alpha": -1.0}, 10.0, ({}, jobs.threading.Lock()))
+    job.thread.join(30)
+    assert isinstance(job.error, ValueError) and "alpha" in str(job.error)
+    killed = jobs._idle().get(timeout=30)
+    killed.proc.kill()
+    killed.proc.wait()
+    jobs._idle().put(killed)
+    for _ in range(jobs._idle().qsize()):  # one of them is dead: its run says so
+        job = _finished()
+        if job.error is not None:
+            assert "worker process" in str(job.error)
+    job = _finished()  # the dead one was replaced
+    assert job.error is None and job.result.n_iter == 50

@@ -200,7 +200,7 @@ def test_first_screen_is_shipped_and_equals_fresh_runs():
     at = run_page()
     run_key = at.session_state["pg_cur"][0]
     assert meta["run_key"] == repr(run_key)  # the page finds the shipped run...
-    assert meta["grid_key"] == repr(at.session_state["pg_grid"][0])  # ...and grid
+    assert [meta["grid_key"]] == [repr(k) for k in at.session_state["pg_grids"]]  # ...and grid
     key, options = run_key
     p = nc.sparse_problem(*key[1:4], noise=key[4], negative_perturbation=key[5], seed=key[7])
     options = dict(options)
@@ -249,8 +249,9 @@ def test_going_back_to_a_setting_redraws_nothing(monkeypatch):
         at.run()
         assert not at.exception
         built.append(len(calls))
-    assert all(r.status == "time_limit" for r in at.session_state["pg_grid"][1]
-               if r is not at.session_state["pg_cur"][2])
+    grids = at.session_state["pg_grids"]
+    assert len(grids) == 2 and all(r.status == "time_limit" for _, rows in grids.values()
+                                   for r in rows)
     # L = 3: its main run, then its grid; back to 2: the grid again, with L = 3 as the
     # grey ghost; from then on each setting (and ghost) is drawn already
     assert built == [4, 5, 5, 5]

@@ -1,16 +1,27 @@
-"""Runs in background threads, shared by the sessions that ask for the same settings.
+"""Runs in worker processes, shared by the sessions that ask for the same settings.
 
-A page that starts a long run hands it to :func:`job_for`; another session asking for the
-same settings meanwhile watches that run instead of starting the work again. The page
-streams the run's progress (:meth:`Job.live`) and a Stop button ends it through the
-engine's callback (status "cancelled").
+A page that starts a run hands it to :func:`job_for`; another session asking for the same
+settings meanwhile watches that run instead of starting the work again. The page streams
+the run's progress (:meth:`Job.live`) and a Stop button ends it through the engine's
+callback (status "cancelled").
+
+The run itself goes to one of WORKERS processes (``ui/worker.py``, started once by
+:func:`warm`): the Streamlit server runs every session's script under one interpreter
+lock, so a run computed in one of its threads competes with every student's rerun for
+it, and under a class's load took three times as long. When every worker is busy, or a
+worker cannot be started, the run goes to a thread of the server instead.
 """
 
 from __future__ import annotations
 
+import queue
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +29,67 @@ import streamlit as st
 
 import nnls_core as nc
 from ui.common import Frozen
+from ui.worker import Log, receive, send
+
+#: Processes that compute runs (a two-core machine: the server keeps one core).
+WORKERS = 2
+_SCRIPT = Path(__file__).with_name("worker.py")
+
+
+class _Worker:
+    """One worker process, with its pipes."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(_SCRIPT)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        """End the run in progress (its status: "cancelled")."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGUSR1)
+
+
+@st.cache_resource
+def _idle() -> queue.Queue:
+    """The workers waiting for a run."""
+    idle: queue.Queue = queue.Queue()
+    for _ in range(WORKERS):
+        try:
+            idle.put(_Worker())
+        except OSError:  # no processes here: runs go to threads
+            break
+    return idle
+
+
+def warm() -> None:
+    """Start the workers (once per server; each imports the library, about half a
+    second), so that the first run does not wait for them."""
+    _idle()
+
+
+class _Stop(threading.Event):
+    """The Stop flag of a Job; setting it also stops the worker computing the run (under
+    a lock, so that a worker handed back to the pool never gets another run's Stop)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+
+    def attach(self, worker: _Worker | None) -> None:
+        with self._lock:
+            self._worker = worker
+            if worker is not None and self.is_set():
+                worker.stop()
+
+    def set(self) -> None:
+        with self._lock:
+            super().set()
+            if self._worker is not None:
+                self._worker.stop()
 
 
 @st.cache_resource
@@ -38,7 +110,7 @@ def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float) -
 
 
 class Job:
-    """The main run in a background thread, watched by every session that asks for its
+    """The main run in a worker process (or a thread), watched by every session that asks for its
     settings meanwhile: the page streams its progress and a Stop button ends it through
     the engine's callback (status "cancelled"). Its progress figure is built by the first
     watcher that asks after the run moved on, at most every LIVE_SECONDS, and handed to
@@ -49,7 +121,7 @@ class Job:
 
     def __init__(self, key: tuple, problem: nc.Problem, options: dict, time_limit: float,
                  registry: tuple[dict, threading.Lock]) -> None:
-        self.key, self.stop, self.budget = key, threading.Event(), time_limit
+        self.key, self.stop, self.budget = key, _Stop(), time_limit
         self._registry = registry
         self.ks: list[int] = []
         self.objectives: list[float] = []
@@ -57,7 +129,7 @@ class Job:
         self.k, self.elapsed = 0, 0.0
         self.result: nc.Result | None = None
         self.error: Exception | None = None
-        self._next = 1
+        self._log = Log()
         self._live: tuple[int, float, Frozen] | None = None  # (iteration, when, figure)
         self._live_lock = threading.Lock()
         self.thread = threading.Thread(target=self._work, args=(problem, options, time_limit),
@@ -65,10 +137,9 @@ class Job:
         self.thread.start()
 
     def _callback(self, k: int, s: nc.State) -> bool:
-        if k >= self._next:  # log-spaced: a bounded record of the loss so far
+        if self._log.record(k):  # log-spaced: a bounded record of the loss so far
             self.ks.append(k)
             self.objectives.append(float(s.objective))
-            self._next = int(k * 1.03) + 1
         self.x, self.k, self.elapsed = s.x, k, s.elapsed
         return not self.stop.is_set()
 
@@ -86,8 +157,19 @@ class Job:
 
     def _work(self, problem: nc.Problem, options: dict, time_limit: float) -> None:
         try:
-            self.result = nc.solve(problem.A, problem.b, method="hadamard", **options,
-                                   time_limit=time_limit, callback=self._callback)
+            try:
+                worker = _idle().get_nowait()
+            except queue.Empty:
+                worker = None
+            if worker is None:
+                self.result = nc.solve(problem.A, problem.b, method="hadamard", **options,
+                                       time_limit=time_limit, callback=self._callback)
+            else:
+                try:
+                    self._in_worker(worker, problem, options, time_limit)
+                finally:
+                    self.stop.attach(None)
+                    _idle().put(worker if worker.alive() else _Worker())
         except Exception as exc:  # shown by the page, not lost in the thread
             self.error = exc
         finally:
@@ -95,3 +177,27 @@ class Job:
             with lock:
                 if jobs.get(self.key) is self:
                     del jobs[self.key]
+
+    def _in_worker(self, worker: _Worker, problem: nc.Problem, options: dict,
+                   time_limit: float) -> None:
+        """The run in ``worker``: its progress copied here as it comes, then its Result."""
+        self.stop.attach(worker)
+        try:
+            send(worker.proc.stdin, (problem.A, problem.b, options, time_limit))
+        except OSError:  # the worker died while idle
+            worker.proc.kill()
+            raise RuntimeError("the worker process was not running; try again") from None
+        while (message := receive(worker.proc.stdout)) is not None:
+            kind, *rest = message
+            if kind == "progress":
+                k, elapsed, ks, objectives, x = rest
+                self.ks.extend(ks)
+                self.objectives.extend(objectives)
+                self.x, self.k, self.elapsed = x, k, elapsed
+            elif kind == "error":
+                raise rest[0]
+            else:
+                self.result = rest[0]
+                return
+        worker.proc.kill()
+        raise RuntimeError(f"the worker process ended (exit code {worker.proc.wait()})")

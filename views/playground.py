@@ -23,7 +23,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
 from ui.common import citation, plot, shared_figure
-from ui.jobs import job_for
+from ui.jobs import job_for, warm
 from ui.state import Field
 
 BASELINES = {
@@ -247,6 +247,7 @@ def round_down(x: float) -> float:
 
 
 # ------------------------------------------------------------------------------ widgets
+warm()  # the worker processes, ready before the first run that needs them
 state.init(FIELDS, "playground")
 st.session_state["s"] = min(st.session_state["s"], st.session_state["n"])
 if st.session_state["accel"] is not None and st.session_state["step_kind"] == "bb":
@@ -483,7 +484,6 @@ if small:
         while len(recent) > RECENT_GRIDS:
             recent.pop(next(iter(recent)))
     token, rows = recent[grid_key]
-    st.session_state["pg_grid"] = (grid_key, rows)
     grid = list(rows)
     grid[active] = slim(res)
     draw(grid, ALPHAS, active, token=token)
