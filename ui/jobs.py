@@ -14,6 +14,7 @@ worker cannot be started, the run goes to a thread of the server instead.
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import subprocess
@@ -40,8 +41,11 @@ class _Worker:
     """One worker process, with its pipes."""
 
     def __init__(self) -> None:
+        # the library from this checkout, as the server imports it
+        path = os.pathsep.join([str(_SCRIPT.parents[1]), os.environ.get("PYTHONPATH", "")])
         self.proc = subprocess.Popen([sys.executable, str(_SCRIPT)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
+                                     stdout=subprocess.PIPE,
+                                     env=os.environ | {"PYTHONPATH": path.rstrip(os.pathsep)})
 
     def alive(self) -> bool:
         return self.proc.poll() is None
