@@ -104,3 +104,22 @@ def test_a_worker_that_fails_reports_the_error_and_is_replaced():
             assert "worker process" in str(job.error)
     job = _finished()  # the dead one was replaced
     assert job.error is None and job.result.n_iter == 50
+
+
+def test_a_late_stop_does_not_end_the_next_run(monkeypatch):
+    import queue
+
+    jobs.warm()
+    real = jobs._idle()
+    worker = real.get(timeout=30)
+    one = queue.Queue()
+    one.put(worker)
+    monkeypatch.setattr(jobs, "_idle", lambda: one)  # both runs on this worker
+    try:
+        first = _finished()
+        worker.stop(first.stop.job_id)  # Stop pressed as the first run ended
+        second = _finished()
+        assert second.error is None and second.result.status == "max_iter"
+        assert second.result.n_iter == 50
+    finally:
+        real.put(one.get(timeout=30))

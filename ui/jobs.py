@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
+import itertools
 import subprocess
 import sys
 import threading
@@ -30,7 +30,7 @@ import streamlit as st
 
 import nnls_core as nc
 from ui.common import Frozen
-from ui.worker import Log, receive, send
+from ui.worker import HEADER, Log, receive, send
 
 #: Processes that compute runs (a two-core machine: the server keeps one core).
 WORKERS = 2
@@ -43,17 +43,24 @@ class _Worker:
     def __init__(self) -> None:
         # the library from this checkout, as the server imports it
         path = os.pathsep.join([str(_SCRIPT.parents[1]), os.environ.get("PYTHONPATH", "")])
-        self.proc = subprocess.Popen([sys.executable, str(_SCRIPT)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     env=os.environ | {"PYTHONPATH": path.rstrip(os.pathsep)})
+        stop_r, self._stop_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(_SCRIPT), str(stop_r)], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, pass_fds=(stop_r,),
+                env=os.environ | {"PYTHONPATH": path.rstrip(os.pathsep)})
+        finally:
+            os.close(stop_r)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def stop(self) -> None:
-        """End the run in progress (its status: "cancelled")."""
-        if self.alive():
-            self.proc.send_signal(signal.SIGUSR1)
+    def stop(self, job_id: int) -> None:
+        """End the run of job ``job_id`` if it is in progress (status "cancelled")."""
+        try:
+            os.write(self._stop_w, HEADER.pack(job_id))
+        except OSError:  # the worker has ended
+            pass
 
 
 @st.cache_resource
@@ -75,25 +82,26 @@ def warm() -> None:
 
 
 class _Stop(threading.Event):
-    """The Stop flag of a Job; setting it also stops the worker computing the run (under
-    a lock, so that a worker handed back to the pool never gets another run's Stop)."""
+    """The Stop flag of a Job; setting it also stops the run in its worker (by job id: a
+    Stop that comes late never ends the worker's next run)."""
+
+    _ids = itertools.count()
 
     def __init__(self) -> None:
         super().__init__()
-        self._lock = threading.Lock()
+        self.job_id = next(self._ids)
         self._worker: _Worker | None = None
 
     def attach(self, worker: _Worker | None) -> None:
-        with self._lock:
-            self._worker = worker
-            if worker is not None and self.is_set():
-                worker.stop()
+        self._worker = worker
+        if worker is not None and self.is_set():
+            worker.stop(self.job_id)
 
     def set(self) -> None:
-        with self._lock:
-            super().set()
-            if self._worker is not None:
-                self._worker.stop()
+        super().set()
+        worker = self._worker
+        if worker is not None:
+            worker.stop(self.job_id)
 
 
 @st.cache_resource
@@ -187,7 +195,7 @@ class Job:
         """The run in ``worker``: its progress copied here as it comes, then its Result."""
         self.stop.attach(worker)
         try:
-            send(worker.proc.stdin, (problem.A, problem.b, options, time_limit))
+            send(worker.proc.stdin, (self.stop.job_id, problem.A, problem.b, options, time_limit))
         except OSError:  # the worker died while idle
             worker.proc.kill()
             raise RuntimeError("the worker process was not running; try again") from None

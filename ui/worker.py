@@ -1,22 +1,24 @@
 """A process that computes runs for the dashboard's server (``ui.jobs`` starts it).
 
-Run by path (``python ui/worker.py``), so it imports numpy and the library only, not
-Streamlit. It reads jobs from stdin and writes messages to stdout, each a pickle with an
-8-byte length in front (both ends are this project's own processes):
+Run by path (``python ui/worker.py STOP_FD``), so it imports numpy and the library only,
+not Streamlit. It reads jobs from stdin and writes messages to stdout, each a pickle with
+an 8-byte length in front (both ends are this project's own processes):
 
-* in: ``(A, b, options, time_limit)``; solved by ``nnls_core.solve(A, b,
+* in: ``(job_id, A, b, options, time_limit)``; solved by ``nnls_core.solve(A, b,
   method="hadamard", **options)``;
 * out, while it runs: ``("progress", k, elapsed, new_ks, new_objectives, x)`` at most
   every PROGRESS_SECONDS (new entries of the log-spaced record of the loss);
 * out, at the end: ``("result", Result)`` or ``("error", exception)``.
 
-SIGUSR1 stops the run in progress (status "cancelled"). End of stdin ends the process.
+Stop: the server writes a job's id (8 bytes) to the pipe ``STOP_FD``; the run of that job
+ends within PROGRESS_SECONDS with status "cancelled" (an id that names no job in progress
+is ignored, so a late Stop never ends the next job). End of stdin ends the process.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
-import signal
 import struct
 import sys
 import time
@@ -24,23 +26,23 @@ import time
 import nnls_core as nc
 
 PROGRESS_SECONDS = 0.1
-_HEADER = struct.Struct("<Q")
+HEADER = struct.Struct("<Q")
 
 
 def send(stream, message) -> None:
     """Write one framed message."""
     data = pickle.dumps(message, protocol=5)
-    stream.write(_HEADER.pack(len(data)))
+    stream.write(HEADER.pack(len(data)))
     stream.write(data)
     stream.flush()
 
 
 def receive(stream):
     """Read one framed message; None at end of stream."""
-    head = stream.read(_HEADER.size)
-    if len(head) < _HEADER.size:
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
         return None
-    (size,) = _HEADER.unpack(head)
+    (size,) = HEADER.unpack(head)
     data = stream.read(size)
     if len(data) < size:
         return None
@@ -61,10 +63,28 @@ class Log:
         return True
 
 
-def solve(out, A, b, options: dict, time_limit: float, stop: list[bool]) -> None:
+class Stops:
+    """The ids of the jobs to stop, read from the stop pipe without blocking."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.ids, self._rest = fd, set(), b""
+        os.set_blocking(fd, False)
+
+    def requested(self, job_id: int) -> bool:
+        try:
+            data = self._rest + os.read(self.fd, 4096)
+        except BlockingIOError:  # nothing new
+            data = self._rest
+        whole = len(data) - len(data) % HEADER.size
+        self.ids.update(v for (v,) in HEADER.iter_unpack(data[:whole]))
+        self._rest = data[whole:]
+        return job_id in self.ids
+
+
+def solve(out, stops: Stops, job_id: int, A, b, options: dict, time_limit: float) -> None:
     """One job: progress messages (the last one at the final iterate), then the result."""
     log, ks, objectives = Log(), [], []
-    sent, last, state = 0, 0.0, None
+    sent, last, state, stopped = 0, 0.0, None, False
 
     def flush() -> None:
         nonlocal sent
@@ -73,7 +93,7 @@ def solve(out, A, b, options: dict, time_limit: float, stop: list[bool]) -> None
         sent = len(ks)
 
     def callback(k: int, s: nc.State) -> bool:
-        nonlocal last, state
+        nonlocal last, state, stopped
         if log.record(k):
             ks.append(k)
             objectives.append(float(s.objective))
@@ -82,7 +102,8 @@ def solve(out, A, b, options: dict, time_limit: float, stop: list[bool]) -> None
         if now - last >= PROGRESS_SECONDS:
             flush()
             last = now
-        return not stop[0]
+            stopped = stops.requested(job_id)
+        return not stopped
 
     try:
         message = ("result", nc.solve(A, b, method="hadamard", **options,
@@ -95,13 +116,11 @@ def solve(out, A, b, options: dict, time_limit: float, stop: list[bool]) -> None
 
 
 def main() -> None:
-    stop = [False]
-    signal.signal(signal.SIGUSR1, lambda *_: stop.__setitem__(0, True))
+    stops = Stops(int(sys.argv[1]))
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but messages on the pipe
     while (job := receive(inp)) is not None:
-        stop[0] = False
-        solve(out, *job, stop)
+        solve(out, stops, *job)
 
 
 if __name__ == "__main__":
