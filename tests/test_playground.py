@@ -550,3 +550,28 @@ def test_exported_snippet_reproduces_the_run(settings, capsys):
     row = table(at).iloc[0]
     assert ns["r"].objective == row["objective"]  # exactly the same run
     assert ns["r"].n_iter == row["iterations"]
+
+
+def test_the_next_notch_of_alpha_is_ready(monkeypatch):
+    """Opening a setting computes its neighbouring α on idle workers, so moving α by one
+    notch starts no run (job_for made to raise)."""
+    import time
+
+    import ui.jobs
+
+    at = run_page(**(SMALL | {"seed": 23}))
+    jobs, _ = ui.jobs._jobs()
+    deadline = time.monotonic() + 60
+    while jobs and time.monotonic() < deadline:  # the prefetched runs finishing
+        time.sleep(0.05)
+    assert not jobs
+
+    def no_run(*a, **k):
+        raise AssertionError("a run was started")
+
+    monkeypatch.setattr(ui.jobs, "job_for", no_run)
+    alpha = next(w for w in at.select_slider if w.key == "alpha")
+    i = ALPHAS.index(alpha.value)
+    alpha.set_value(ALPHAS[i + 1]).run()
+    assert not at.exception
+    assert dict(at.session_state["pg_cur"][0][1])["alpha"] == ALPHAS[i + 1]

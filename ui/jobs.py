@@ -111,14 +111,33 @@ def _jobs() -> tuple[dict, threading.Lock]:
     return {}, threading.Lock()
 
 
-def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float) -> Job:
-    """The run of these settings in progress, or a new one."""
+def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float,
+            done: Callable[[nc.Result], None] | None = None) -> Job:
+    """The run of these settings in progress, or a new one; ``done(result)`` is called
+    when a new one finishes."""
     jobs, lock = _jobs()
     with lock:
         job = jobs.get(key)
         if job is None or job.stop.is_set():
-            job = jobs[key] = Job(key, problem, options, time_limit, (jobs, lock))
+            job = jobs[key] = Job(key, problem, options, time_limit, (jobs, lock), done)
         return job
+
+
+def prefetch(key: tuple, problem: nc.Problem, options: dict, time_limit: float,
+             done: Callable[[nc.Result], None]) -> bool:
+    """Start the run of these settings if a worker is idle now (never in a thread of the
+    server) and nobody runs it yet: a run a student is likely to ask for next, computed
+    on the worker's otherwise idle core; ``done(result)`` keeps it."""
+    jobs, lock = _jobs()
+    with lock:
+        if key in jobs:
+            return False
+        try:
+            worker = _idle().get_nowait()
+        except queue.Empty:
+            return False
+        jobs[key] = Job(key, problem, options, time_limit, (jobs, lock), done, worker)
+        return True
 
 
 class Job:
@@ -132,9 +151,11 @@ class Job:
     LIVE_SECONDS = 0.25
 
     def __init__(self, key: tuple, problem: nc.Problem, options: dict, time_limit: float,
-                 registry: tuple[dict, threading.Lock]) -> None:
+                 registry: tuple[dict, threading.Lock],
+                 done: Callable[[nc.Result], None] | None = None,
+                 worker: _Worker | None = None) -> None:
         self.key, self.stop, self.budget = key, _Stop(), time_limit
-        self._registry = registry
+        self._registry, self._done, self._worker = registry, done, worker
         self.ks: list[int] = []
         self.objectives: list[float] = []
         self.x: np.ndarray | None = None
@@ -169,10 +190,12 @@ class Job:
 
     def _work(self, problem: nc.Problem, options: dict, time_limit: float) -> None:
         try:
-            try:
-                worker = _idle().get_nowait()
-            except queue.Empty:
-                worker = None
+            worker = self._worker
+            if worker is None:
+                try:
+                    worker = _idle().get_nowait()
+                except queue.Empty:
+                    pass
             if worker is None:
                 self.result = nc.solve(problem.A, problem.b, method="hadamard", **options,
                                        time_limit=time_limit, callback=self._callback)
@@ -182,6 +205,8 @@ class Job:
                 finally:
                     self.stop.attach(None)
                     _idle().put(worker if worker.alive() else _Worker())
+            if self._done is not None:
+                self._done(self.result)
         except Exception as exc:  # shown by the page, not lost in the thread
             self.error = exc
         finally:

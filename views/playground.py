@@ -3,6 +3,7 @@ runs with Stop, divergence explained; problem, history and export one click away
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import threading
@@ -23,7 +24,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
 from ui.common import citation, plot, shared_figure
-from ui.jobs import job_for, warm
+from ui.jobs import job_for, prefetch, warm
 from ui.state import Field
 
 BASELINES = {
@@ -194,7 +195,15 @@ def keep(key: tuple, r: nc.Result) -> None:
     if r.status in ("time_limit", "cancelled"):
         st.session_state["pg_runs"] = {key: r}  # this session only, the last one
         return
-    shared, lock = _store()
+    share(_store(), key, r)
+
+
+def share(store: tuple[OrderedDict, threading.Lock], key: tuple, r: nc.Result) -> None:
+    """Keep a complete run for every session (called by the runs' own threads too, so it
+    is handed the store instead of calling the cached function)."""
+    if r.status in ("time_limit", "cancelled"):
+        return
+    shared, lock = store
     with lock:
         shared[key] = r
         while sum(v.history.nbytes for v in shared.values()) > STORE_BYTES and len(shared) > 1:
@@ -406,7 +415,8 @@ if res is None:
                           help="Start the run; the loss and x are drawn while it runs.")
             st.stop()
         budget = SAFETY_BUDGET if expected <= AUTO_SECONDS else run_budget
-        job = job_for(run_key, problem, options, budget)
+        job = job_for(run_key, problem, options, budget,
+                      done=functools.partial(share, _store(), run_key))
         st.session_state["pg_job"] = job
     job_budget = job.budget
     job.thread.join(1.0 if fresh else 0.0)  # quick runs show no progress at all
@@ -471,6 +481,16 @@ def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scr
 
 # the α scrubber: every α of the slider in one batched run (cached), the selected α
 # being the main run; drawn first without it, so the main result shows at once
+# the neighbouring α of the slider, computed on idle workers: the next notch is ready
+if small and expected <= AUTO_SECONDS:
+    for j in (active - 1, active + 1):
+        if 0 <= j < len(ALPHAS):
+            near = options | {"alpha": ALPHAS[j]}
+            near_key = (key, tuple(sorted(near.items())))
+            if stored(near_key) is None:
+                prefetch(near_key, problem, near, SAFETY_BUDGET,
+                         functools.partial(share, _store(), near_key))
+
 if small:
     grid_key = (key, grid_options(options))
     recent = st.session_state.setdefault("pg_grids", {})  # the grids of the last settings
