@@ -67,7 +67,7 @@ def test_the_same_settings_get_the_same_run_and_stop_ends_it():
 def test_with_every_worker_busy_the_run_goes_to_a_thread(monkeypatch):
     import queue
 
-    monkeypatch.setattr(jobs, "_idle", lambda: queue.Queue())  # no idle worker
+    monkeypatch.setattr(jobs, "_idle", lambda create=True: queue.Queue())  # no idle worker
     job = _finished()
     p = nc.sparse_problem(30, 100, 4, seed=0)
     ref = nc.solve(p.A, p.b, L=2, alpha=1e-3, max_iter=50)
@@ -80,7 +80,7 @@ def test_a_run_is_computed_in_a_worker_process(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("solved in the server")
 
-    jobs.warm()
+    jobs._idle()
     workers = jobs._idle().qsize()
     monkeypatch.setattr(jobs.nc, "solve", refuse)
     job = _finished()
@@ -89,7 +89,7 @@ def test_a_run_is_computed_in_a_worker_process(monkeypatch):
 
 
 def test_a_worker_that_fails_reports_the_error_and_is_replaced():
-    jobs.warm()
+    jobs._idle()
     p = nc.sparse_problem(30, 100, 4, seed=0)
     job = Job(("bad",), p, {"L": 2, "alpha": -1.0}, 10.0, ({}, jobs.threading.Lock()))
     job.thread.join(30)
@@ -109,12 +109,12 @@ def test_a_worker_that_fails_reports_the_error_and_is_replaced():
 def test_a_late_stop_does_not_end_the_next_run(monkeypatch):
     import queue
 
-    jobs.warm()
+    jobs._idle()
     real = jobs._idle()
     worker = real.get(timeout=30)
     one = queue.Queue()
     one.put(worker)
-    monkeypatch.setattr(jobs, "_idle", lambda: one)  # both runs on this worker
+    monkeypatch.setattr(jobs, "_idle", lambda create=True: one)  # both runs on this worker
     try:
         first = _finished()
         worker.stop(first.stop.job_id)  # Stop pressed as the first run ended

@@ -559,9 +559,12 @@ def test_the_next_notch_of_alpha_is_ready(monkeypatch):
 
     import ui.jobs
 
-    at = run_page(**(SMALL | {"seed": 23}))
+    idle = ui.jobs._idle()  # the workers exist (started by a server's first run)...
     jobs, _ = ui.jobs._jobs()
     deadline = time.monotonic() + 60
+    while (jobs or idle.qsize() < ui.jobs.WORKERS) and time.monotonic() < deadline:
+        time.sleep(0.05)  # ...and are idle (earlier tests' runs have ended)
+    at = run_page(**(SMALL | {"seed": 23}))
     while jobs and time.monotonic() < deadline:  # the prefetched runs finishing
         time.sleep(0.05)
     assert not jobs

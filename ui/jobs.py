@@ -5,8 +5,8 @@ settings meanwhile watches that run instead of starting the work again. The page
 the run's progress (:meth:`Job.live`) and a Stop button ends it through the engine's
 callback (status "cancelled").
 
-The run itself goes to one of WORKERS processes (``ui/worker.py``, started once by
-:func:`warm`): the Streamlit server runs every session's script under one interpreter
+The run itself goes to one of WORKERS processes (``ui/worker.py``, started by the first
+run): the Streamlit server runs every session's script under one interpreter
 lock, so a run computed in one of its threads competes with every student's rerun for
 it, and under a class's load took three times as long. When every worker is busy, or a
 worker cannot be started, the run goes to a thread of the server instead.
@@ -63,22 +63,24 @@ class _Worker:
             pass
 
 
-@st.cache_resource
-def _idle() -> queue.Queue:
-    """The workers waiting for a run."""
-    idle: queue.Queue = queue.Queue()
-    for _ in range(WORKERS):
-        try:
-            idle.put(_Worker())
-        except OSError:  # no processes here: runs go to threads
-            break
-    return idle
+_pool: queue.Queue | None = None
+_pool_lock = threading.Lock()
 
 
-def warm() -> None:
-    """Start the workers (once per server; each imports the library, about half a
-    second), so that the first run does not wait for them."""
-    _idle()
+def _idle(create: bool = True) -> queue.Queue | None:
+    """The workers waiting for a run, started by the first run that needs one (each
+    imports the library, about half a second; not on a page's first open). With
+    ``create`` False: None until then."""
+    global _pool
+    with _pool_lock:
+        if _pool is None and create:
+            _pool = queue.Queue()
+            for _ in range(WORKERS):
+                try:
+                    _pool.put(_Worker())
+                except OSError:  # no processes here: runs go to threads
+                    break
+        return _pool
 
 
 class _Stop(threading.Event):
@@ -126,15 +128,18 @@ def job_for(key: tuple, problem: nc.Problem, options: dict, time_limit: float,
 def prefetch(key: tuple, problem: nc.Problem, options: dict, time_limit: float,
              done: Callable[[nc.Result], None]) -> bool:
     """Start the run of these settings if a worker is idle now (never in a thread of the
-    server) and nobody runs it yet: a run a student is likely to ask for next, computed
+    server, and only once the workers exist) and nobody runs it yet: a run a student is likely to ask for next, computed
     on the worker's otherwise idle core; ``done(result)`` keeps it."""
     jobs, lock = _jobs()
     with lock:
         if key in jobs:
             return False
+        idle = _idle(create=False)
         try:
-            worker = _idle().get_nowait()
+            worker = idle.get_nowait() if idle is not None else None
         except queue.Empty:
+            worker = None
+        if worker is None:
             return False
         jobs[key] = Job(key, problem, options, time_limit, (jobs, lock), done, worker)
         return True

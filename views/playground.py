@@ -24,7 +24,7 @@ from ui.problems import (ALPHAS, GENERATORS, NOISES, PERTURBATIONS, make_problem
 from ui.shipped import grid_options, options_of, shipped, slim
 from ui import state
 from ui.common import citation, plot, shared_figure
-from ui.jobs import job_for, prefetch, warm
+from ui.jobs import job_for, prefetch
 from ui.state import Field
 
 BASELINES = {
@@ -256,7 +256,6 @@ def round_down(x: float) -> float:
 
 
 # ------------------------------------------------------------------------------ widgets
-warm()  # the worker processes, ready before the first run that needs them
 state.init(FIELDS, "playground")
 st.session_state["s"] = min(st.session_state["s"], st.session_state["n"])
 if st.session_state["accel"] is not None and st.session_state["step_kind"] == "bb":
@@ -481,16 +480,6 @@ def draw(runs: list[nc.Result], alphas: list[float], j: int, key: str = "fig_scr
 
 # the α scrubber: every α of the slider in one batched run (cached), the selected α
 # being the main run; drawn first without it, so the main result shows at once
-# the neighbouring α of the slider, computed on idle workers: the next notch is ready
-if small and expected <= AUTO_SECONDS:
-    for j in (active - 1, active + 1):
-        if 0 <= j < len(ALPHAS):
-            near = options | {"alpha": ALPHAS[j]}
-            near_key = (key, tuple(sorted(near.items())))
-            if stored(near_key) is None:
-                prefetch(near_key, problem, near, SAFETY_BUDGET,
-                         functools.partial(share, _store(), near_key))
-
 if small:
     grid_key = (key, grid_options(options))
     recent = st.session_state.setdefault("pg_grids", {})  # the grids of the last settings
@@ -654,3 +643,14 @@ with tabs[5]:
                        icon=":material/code:", on_click="ignore")
 
 citation()
+
+# last, once the page is drawn: the neighbouring α of the slider computed on idle
+# workers, so that the next notch is ready
+if small and expected <= AUTO_SECONDS:
+    for j in (active - 1, active + 1):
+        if 0 <= j < len(ALPHAS):
+            near = options | {"alpha": ALPHAS[j]}
+            near_key = (key, tuple(sorted(near.items())))
+            if stored(near_key) is None:
+                prefetch(near_key, problem, near, SAFETY_BUDGET,
+                         functools.partial(share, _store(), near_key))
