@@ -10,6 +10,11 @@ host: Material icons in the menu come from Streamlit's bundled font).
 from pathlib import Path
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
+
+# one BLAS thread in the server (its workers get OPENBLAS_NUM_THREADS=1): a class shares
+# the cores, and a second thread spin-waiting for a busy core slows a product up to 2x
+threadpool_limits(1, user_api="blas")
 
 st.set_page_config(
     page_title="NNLS by reparametrization",

@@ -85,7 +85,7 @@ class Run:
         self.P = P0
         # the first products on one BLAS thread too: threads woken here would spin-wait
         # (burning a core) through the first part of the loop
-        with blas_threads(op.shape[0] * op.shape[1] * B), \
+        with blas_threads(op.shape[0] * op.shape[1]), \
                 np.errstate(over="ignore", invalid="ignore", under="ignore"):
             self.X = geo.to_x(P0)
             self.f, self.R = self.objective(self.X)
@@ -127,6 +127,15 @@ class Run:
             norm2 = np.broadcast_to(np.square(self.op.norm), (self.idx.size,)).astype(float)
             self.vars["norm2"] = np.maximum(norm2, np.finfo(float).tiny)
         return self.vars["norm2"]
+
+    @property
+    def norm2_bound(self) -> np.ndarray:
+        """An upper bound of ``||A||_2^2`` per active row that costs no product
+        (:attr:`Operator.norm_bound`)."""
+        if "norm2_bound" not in self.vars:
+            bound = np.broadcast_to(np.square(self.op.norm_bound), (self.idx.size,))
+            self.vars["norm2_bound"] = np.maximum(bound.astype(float), np.finfo(float).tiny)
+        return self.vars["norm2_bound"]
 
     @property
     def x_scale(self) -> np.ndarray:
@@ -175,7 +184,7 @@ class Run:
     def run(self, policy) -> list[Result]:
         """Iterate ``policy.step`` until every row has stopped; one Result per row."""
         m, n = self.op.shape
-        with blas_threads(m * n * self.B):
+        with blas_threads(m * n):
             return self._run(policy)
 
     def _run(self, policy) -> list[Result]:

@@ -214,6 +214,22 @@ class Operator:
                 self._norm = self._lanczos_norm()
         return self._norm
 
+    @property
+    def norm_bound(self):
+        """An upper bound of ``||A||_2`` that costs no product with A: the Frobenius norm
+        ``||A||_F`` (from the column norms; ``||A||_2`` itself for a LinearOperator), a
+        float or an array (B,) for a stack.
+
+        Examples
+        --------
+        >>> Operator(np.diag([3.0, 4.0])).norm_bound
+        5.0
+        """
+        if self.kind == "operator":
+            return self.norm
+        bound = _scaled_norm(self.col_norms, axis=-1)
+        return bound if self.kind == "stack" else float(bound)
+
     def _lanczos_norm(self) -> float:
         n = self.shape[1]
         mv = lambda v: self.matmat(v[None])[0]  # noqa: E731

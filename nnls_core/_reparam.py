@@ -187,8 +187,9 @@ class Hadamard:
         >>> geo.to_boundary(np.array([[1.0, 2.0]]), np.array([[4.0, -1.0]])).tolist()
         [0.25]
         """
-        # coordinates at the boundary (u = 0, so G = 0) do not move: ratio 0
-        fastest = np.divide(G, P, out=np.zeros_like(G), where=P > 0).max(axis=1)
+        # coordinates at the boundary (u = 0, so G = 0) do not move: 0/0 = NaN, which
+        # fmax skips (callers run under np.errstate(invalid="ignore"), as the driver does)
+        fastest = np.fmax.reduce(G / P, axis=1)
         eta = np.divide(1.0, fastest, out=np.full_like(fastest, np.inf), where=fastest > 0)
         if self.plain is not None:
             eta[self.plain] = np.inf

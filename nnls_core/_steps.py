@@ -204,7 +204,10 @@ class BB:
         self.alternate, self.boundary = alternate, boundary
 
     def bind(self, run) -> None:
-        eta0 = initial_step(run)
+        # the first step only has to be safe: from the second on the steps come from
+        # the iterates, so an upper bound of ||A||_2 (no products) replaces ||A||_2
+        L = getattr(run.geo, "L", np.ones(run.idx.size))
+        eta0 = safe_step(np.sqrt(run.norm2_bound), L, run.X.max(axis=1))
         run.vars["eta"] = eta0
         run.vars["cap"] = BB_CAP * eta0
         run.vars["recent"] = np.repeat(run.f[:, None], GLL_MEMORY, axis=1)

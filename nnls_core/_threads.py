@@ -1,10 +1,13 @@
 """BLAS threads for iterative solvers: one thread for matrix-vector-sized work.
 
-An iterative solver is a long chain of small products. On a busy machine (a class on a
-shared server, a CI box) OpenBLAS threads spin-wait for cores and one product can take
-5-10x longer with two threads than with one (``bench/solvers.py`` prints the ratio), so
-the solvers run with one BLAS thread below ``SINGLE_THREAD_BELOW`` multiply-adds per
-product. threadpoolctl does the limiting; without it this is a no-op.
+An iterative solver is a long chain of products. Below ``SINGLE_THREAD_BELOW``
+multiply-adds per product the solvers run on one BLAS thread: two threads gain little
+there, and on a busy machine (a class on a shared server, a CI box) a thread spin-waiting
+for a core slows every product. Above it, two threads make a matrix-vector product
+faster (this 2-core machine, idle: 0.37x the time at 1000 x 2000, 0.69x at 2000 x 8000;
+with the other core busy 1.1-1.9x, which is why the dashboard runs on one thread).
+The choice depends on the product (m n), not on the batch, so that a batch row uses the
+same kernel as a single run. threadpoolctl does the limiting; without it this is a no-op.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import contextlib
 from collections.abc import Iterator
 
 #: Products with fewer multiply-adds than this run on one BLAS thread.
-SINGLE_THREAD_BELOW = 50_000_000
+SINGLE_THREAD_BELOW = 2_000_000
 
 _controller = None
 

@@ -214,7 +214,10 @@ class Recorder:
         c, i = divmod(pos, self._CHUNK)
         if c == len(self.chunks):
             self.chunks.append(np.empty((self._CHUNK, self.B)))
-        self.chunks[c][i, idx] = f
+        if idx.size == self.B:  # every run still active: a slice, not a gather
+            self.chunks[c][i] = f
+        else:
+            self.chunks[c][i, idx] = f
 
     def wants(self, k: int) -> bool:
         """True when iteration ``k`` is a checkpoint."""

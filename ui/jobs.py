@@ -48,7 +48,8 @@ class _Worker:
             self.proc = subprocess.Popen(
                 [sys.executable, str(_SCRIPT), str(stop_r)], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, pass_fds=(stop_r,),
-                env=os.environ | {"PYTHONPATH": path.rstrip(os.pathsep)})
+                env=os.environ | {"PYTHONPATH": path.rstrip(os.pathsep),
+                                  "OPENBLAS_NUM_THREADS": "1"})
         finally:
             os.close(stop_r)
 
