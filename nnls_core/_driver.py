@@ -102,6 +102,7 @@ class Run:
             raise ValueError(
                 f"the starting point overflows (x_0 up to {float(np.max(self.X[j])):.3g}, "
                 f"objective {float(self.f[j]):.3g}): choose a smaller alpha for this A and b")
+        self.col, self.inv_col = op.col_norms, op.inv_col_norms
         self.f0 = self.f.copy()
         self.limit = BLOWUP * np.maximum(self.f0, 1e-300)
         self._stopped: list[tuple[np.ndarray, str, list[str]]] = []
@@ -153,8 +154,8 @@ class Run:
 
     def residual(self) -> np.ndarray:
         """The stopping measure of the active rows (see :func:`nnls_core.optimality`)."""
-        return residuals(self.X, self.Z, self.op.col_norms, self.op.inv_col_norms,
-                         self.inv_b_norm, self.geo.plain)
+        return residuals(self.X, self.Z, self.col, self.inv_col, self.inv_b_norm,
+                         self.geo.plain)
 
     # moves ----------------------------------------------------------------------------
     def accept(self, rows, P, X, R, f) -> None:
@@ -213,7 +214,7 @@ class Run:
                 k += 1
                 res = self.residual()
                 self._log(k, res)
-                if res.min() <= self.tol:
+                if np.minimum.reduce(res) <= self.tol:
                     self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
                     if not self.idx.size:
                         break
@@ -285,6 +286,7 @@ class Run:
         for name, arr in self.vars.items():
             self.vars[name] = arr[rows]
         self.op = self.op.take(rows)
+        self.col, self.inv_col = self.op.col_norms, self.op.inv_col_norms
         self.geo.keep(rows)
 
 

@@ -91,7 +91,7 @@ def residuals(X, Z, col, inv_col, inv_b_norm, plain=None) -> np.ndarray:
     Zc = Z * inv_col
     t = X * col
     np.minimum(t, Zc, out=t)
-    res = np.abs(t, out=t).max(axis=1)
+    res = np.maximum.reduce(np.abs(t, out=t), axis=1)  # ufunc reduce: no method wrapper
     if plain is not None:
         res[plain] = np.abs(Zc[plain]).max(axis=1)
     res *= inv_b_norm
@@ -190,7 +190,7 @@ class Hadamard:
         # coordinates at the boundary (u = 0, so G = 0) do not move: 0/0 = NaN, which
         # fmax skips (callers run under np.errstate(invalid="ignore"), as the driver does)
         fastest = np.fmax.reduce(G / P, axis=1)
-        eta = np.divide(1.0, fastest, out=np.full_like(fastest, np.inf), where=fastest > 0)
+        eta = np.where(fastest > 0, 1.0 / fastest, np.inf)
         if self.plain is not None:
             eta[self.plain] = np.inf
         return eta
@@ -198,7 +198,7 @@ class Hadamard:
     def all_valid(self, P: np.ndarray) -> bool:
         """True when every row passes :meth:`valid` (the common case, checked cheaply)."""
         if self.plain is None:
-            return bool(P.min() >= 0)  # False for NaN too
+            return bool(np.minimum.reduce(P, axis=None) >= 0)  # False for NaN too
         return bool(self.valid(P).all())
 
     def pgrad(self, G: np.ndarray, Z: np.ndarray) -> np.ndarray:

@@ -92,7 +92,7 @@ def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
     """
     P_new, X_new, R_new, f_new = _trial(run, P, G, eta)
     ok = f_new <= ref + c * rowdot(pgrad, P_new - P)
-    if ok.all() and run.geo.all_valid(P_new):  # the common case: every first trial passes
+    if np.logical_and.reduce(ok) and run.geo.all_valid(P_new):  # the common case: every first trial passes
         return (P_new, X_new, R_new, f_new), eta, np.zeros(P.shape[0], dtype=bool)
     ok &= run.geo.valid(P_new)
     todo = np.flatnonzero(~ok)
@@ -124,7 +124,7 @@ def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
 
 def _move(run, points, failed: np.ndarray, k: int) -> None:
     """Accept the rows that found a step; the others stall."""
-    if failed.any():
+    if np.logical_or.reduce(failed):
         bad = np.flatnonzero(failed)
         run.stop(bad, "stalled", [NO_DECREASE] * bad.size)
         good = np.flatnonzero(~failed)
@@ -152,7 +152,7 @@ class Fixed:
 
     def step(self, run, k: int) -> None:
         points = _trial(run, run.P, run.G, self.size(run, k))
-        if run.geo.all_valid(points[0]) and (points[3] <= run.limit).all():
+        if run.geo.all_valid(points[0]) and np.logical_and.reduce(points[3] <= run.limit):
             run.accept(None, *points)
             return
         bad = ~(run.geo.valid(points[0]) & (points[3] <= run.limit))
@@ -222,8 +222,8 @@ class BB:
             sy = rowdot(s, y)
             num, den = ((sy, rowdot(y, y)) if self.alternate and k % 2 == 0
                         else (rowdot(s, s), sy))
-            pos = sy > 0
-            eta = np.where(pos, np.minimum(num / np.where(pos, den, 1.0), v["cap"]), eta)
+            # sy <= 0 (no positive curvature along s): keep the last step
+            eta = np.where(sy > 0, np.minimum(num / den, v["cap"]), eta)
         if self.boundary:
             eta = np.minimum(eta, self.boundary * run.geo.to_boundary(run.P, run.G))
         v["P_prev"], v["G_prev"] = run.P, run.G
@@ -231,7 +231,7 @@ class BB:
                                      v["recent"].max(axis=1))
         v["eta"] = eta
         recent = v["recent"][:, k % GLL_MEMORY]
-        if failed.any():
+        if np.logical_or.reduce(failed):
             recent[~failed] = points[3][~failed]
         else:
             recent[:] = points[3]
