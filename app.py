@@ -1,4 +1,5 @@
-"""Entry point of the NNLS dashboard: page config and navigation only.
+"""Entry point of the NNLS dashboard: page config and navigation, and one BLAS thread for
+the server (:func:`ui.jobs.one_blas_thread`).
 
 Pages live in ``views/`` (not ``pages/``): with a folder named ``pages/``, Streamlit's
 legacy multipage mode runs a deep-linked page without this entry script on a fresh
@@ -10,11 +11,10 @@ host: Material icons in the menu come from Streamlit's bundled font).
 from pathlib import Path
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
-# one BLAS thread in the server (its workers get OPENBLAS_NUM_THREADS=1): a class shares
-# the cores, and a second thread spin-waiting for a busy core slows a product up to 2x
-threadpool_limits(1, user_api="blas")
+from ui.jobs import one_blas_thread
+
+one_blas_thread()
 
 st.set_page_config(
     page_title="NNLS by reparametrization",

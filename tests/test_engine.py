@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 import nnls_core as nc
+from nnls_core.references import nnls_solution
 from nnls_core.sweep import grid, sweep
 from ui.problems import ALPHAS  # the Playground's alpha choices
 
@@ -383,3 +384,19 @@ def test_checks_can_fail(p, fstar):
     same(ulp, good)  # equal to rounding ...
     with pytest.raises(AssertionError):
         same(ulp, good, exact=True)  # ... but not bit for bit
+
+
+def test_bb_needs_no_spectral_norm(monkeypatch):
+    """BB's first step is made safe with ||A||_F, which costs no product; ||A||_2 (ARPACK:
+    about 80 product pairs on a 2000 x 8000 problem) is not computed by a default run."""
+    from nnls_core import _operator
+
+    def no_norm(self):
+        raise AssertionError("||A||_2 computed")
+
+    monkeypatch.setattr(_operator.Operator, "_lanczos_norm", no_norm)
+    p = nc.sparse_problem(150, 400, 8, seed=2)
+    r = nc.solve(p.A, p.b)
+    ref = nnls_solution(p.A, p.b)
+    f_ref = 0.5 * float(np.sum((p.A @ ref - p.b) ** 2))
+    assert r.status == "converged" and r.objective <= f_ref + 1e-6 * 0.5 * float(p.b @ p.b)

@@ -145,3 +145,20 @@ def test_decay_and_acceleration_rates():
     q = nc.solve(p.A, p.b, L=2, alpha=1e-3, step=1e-2, accel="mirror", max_iter=3000,
                  tol=1e-12)
     np.testing.assert_array_equal(acc["mirror"].x, q.x)
+
+
+def test_batch_rows_keep_the_single_runs_blas_threads(monkeypatch):
+    """Whether BLAS runs on two threads depends on one product (m n), not on the batch:
+    with the threshold between m n and B m n, BB rows of a sweep still equal single runs
+    bit for bit (two threads round A^T r differently, and BB turns that into other
+    iterates)."""
+    from nnls_core import _threads
+
+    m, n = 500, 2000
+    p = nc.sparse_problem(m, n, 12, seed=3)
+    monkeypatch.setattr(_threads, "SINGLE_THREAD_BELOW", 2 * m * n)
+    alphas = [1e-2, 3e-2]
+    rs = sweep(p.A, p.b, L=2, alpha=alphas, step="bb", max_iter=300)
+    for a, r in zip(alphas, rs):
+        q = nc.hadamard(p.A, p.b, L=2, alpha=a, step="bb", max_iter=300)
+        assert q.n_iter == r.n_iter and np.array_equal(q.x, r.x)

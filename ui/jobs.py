@@ -14,9 +14,10 @@ worker cannot be started, the run goes to a thread of the server instead.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import queue
-import itertools
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 import nnls_core as nc
 from ui.common import Frozen
@@ -35,6 +37,14 @@ from ui.worker import HEADER, Log, receive, send
 #: Processes that compute runs (a two-core machine: the server keeps one core).
 WORKERS = 2
 _SCRIPT = Path(__file__).with_name("worker.py")
+
+
+@functools.cache
+def one_blas_thread() -> None:
+    """Keep the server on one BLAS thread, once per process (workers get
+    ``OPENBLAS_NUM_THREADS=1``): a class shares the cores, and a second thread spinning
+    for a busy core slows a product by up to 2x (``nnls_core._threads``)."""
+    threadpool_limits(1, user_api="blas")
 
 
 class _Worker:
