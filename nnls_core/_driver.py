@@ -83,8 +83,8 @@ class Run:
         self.rec = Recorder(B, n, budget.max_iter, budget.record)
         self.out: list[Result | None] = [None] * B
         self.P = P0
-        # the first products on one BLAS thread too: threads woken here would spin-wait
-        # (burning a core) through the first part of the loop
+        # the first products with the loop's BLAS threads: for a small product, threads
+        # woken here would spin-wait (burning a core) through the first part of the loop
         with blas_threads(op.shape[0] * op.shape[1]), \
                 np.errstate(over="ignore", invalid="ignore", under="ignore"):
             self.X = geo.to_x(P0)

@@ -92,7 +92,8 @@ def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
     """
     P_new, X_new, R_new, f_new = _trial(run, P, G, eta)
     ok = f_new <= ref + c * rowdot(pgrad, P_new - P)
-    if np.logical_and.reduce(ok) and run.geo.all_valid(P_new):  # the common case: every first trial passes
+    # the common case: every first trial passes
+    if np.logical_and.reduce(ok) and run.geo.all_valid(P_new):
         return (P_new, X_new, R_new, f_new), eta, np.zeros(P.shape[0], dtype=bool)
     ok &= run.geo.valid(P_new)
     todo = np.flatnonzero(~ok)

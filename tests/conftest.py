@@ -14,6 +14,13 @@ from __future__ import annotations
 import functools
 
 import pytest
+from threadpoolctl import threadpool_limits
+
+# Two pytest workers (and the browser tests' servers) share two cores: one BLAS thread
+# each. The library takes every thread for products of 2M multiply-adds and more, and the
+# workers' threads would spin-wait for each other's cores (the suite ran 12% longer and a
+# browser test timed out).
+threadpool_limits(1, user_api="blas")
 
 SLOW = (
     # a 2**17-iteration run and a run with a large history: the log's byte bounds (20-80 s)
