@@ -312,6 +312,13 @@ def test_not_converged_is_a_warning_with_the_library_message_never_green():
     assert ":orange-badge[max_iter" in badge(at) and "green" not in badge(at)
 
 
+def test_max_iter_advice_names_only_what_the_run_does_not_use():
+    """A BB run (the default) that hits max_iter is not told to try BB steps."""
+    at = run_page(m=20, n=40, max_iter=10)
+    advice = at.warning[0].value.split("Raise max iterations")[1]
+    assert "acceleration" in advice and "Barzilai-Borwein" not in advice
+
+
 def test_x_form_decay_and_exponents():
     at = run_page(form="x", step_kind="fixed", eta=0.01, gamma=0.5, L=3, **SMALL)
     names = [t["name"] for t in chart(at, "fig_objective")["data"]]

@@ -51,7 +51,7 @@ BADGES = {"converged": "green", "max_iter": "orange", "stalled": "orange",
           "infeasible": "red"}
 #: What to try when a run did not converge, per status.
 ADVICE = {
-    "max_iter": "Raise max iterations, or try Barzilai-Borwein steps or acceleration.",
+    "max_iter": "Raise max iterations",  # + what the run does not use yet
     "stalled": "No step decreases the objective any more: the tolerance is probably below "
                "what rounding allows for this problem; try a larger tolerance.",
     "time_limit": "It used its whole time budget; a smaller problem or fewer iterations "
@@ -540,9 +540,13 @@ if res.status == "diverged":
                   on_click=use_safe_step, args=(eta_safe,), key="pg_safe", type="primary",
                   help="Half the stability bound, from nnls_core.references.safe_step.")
 elif not res.success:
-    st.warning(f"**Not converged** ({res.status}): {res.message}. "
-               + ADVICE.get(res.status, "") + " The charts and the table show the "
-               "last iterate.", icon=":material/warning:")
+    advice = ADVICE.get(res.status, "")
+    if res.status == "max_iter":  # suggest only what this run does not use already
+        other = [name for name, unused in (("Barzilai-Borwein steps", step_kind != "bb"),
+                                           ("acceleration", accel is None)) if unused]
+        advice += (", or try " + " or ".join(other) if other else "") + "."
+    st.warning(f"**Not converged** ({res.status}): {res.message}. {advice} The charts "
+               "and the table show the last iterate.", icon=":material/warning:")
 if step_kind == "fixed" and accel is None and res.status != "diverged":
     obj = res.history.objective
     ups = int(np.sum(np.diff(obj) > 1e-12 * np.abs(obj[1:]))) if len(obj) > 2 else 0
