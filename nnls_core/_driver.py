@@ -124,19 +124,20 @@ class Run:
     @property
     def norm2(self) -> np.ndarray:
         """``||A||_2^2`` per active row, computed when a step rule first needs it."""
-        if "norm2" not in self.vars:
-            norm2 = np.broadcast_to(np.square(self.op.norm), (self.idx.size,)).astype(float)
-            self.vars["norm2"] = np.maximum(norm2, np.finfo(float).tiny)
-        return self.vars["norm2"]
+        return self._squared("norm2", lambda: self.op.norm)
 
     @property
     def norm2_bound(self) -> np.ndarray:
         """An upper bound of ``||A||_2^2`` per active row that costs no product
         (:attr:`Operator.norm_bound`)."""
-        if "norm2_bound" not in self.vars:
-            bound = np.broadcast_to(np.square(self.op.norm_bound), (self.idx.size,))
-            self.vars["norm2_bound"] = np.maximum(bound.astype(float), np.finfo(float).tiny)
-        return self.vars["norm2_bound"]
+        return self._squared("norm2_bound", lambda: self.op.norm_bound)
+
+    def _squared(self, name: str, norm) -> np.ndarray:
+        """``norm()**2`` per active row (at least the smallest float), kept in vars."""
+        if name not in self.vars:
+            sq = np.broadcast_to(np.square(norm()), (self.idx.size,)).astype(float)
+            self.vars[name] = np.maximum(sq, np.finfo(float).tiny)
+        return self.vars[name]
 
     @property
     def x_scale(self) -> np.ndarray:

@@ -49,10 +49,11 @@ NO_DECREASE = ("no step along the descent direction decreases the objective (the
                "objective is at its floating-point floor, or the gradient has vanished)")
 
 
-def initial_step(run) -> np.ndarray:
-    """Per-row start of an adaptive step: the safe step at the starting point."""
+def initial_step(run, norm2: np.ndarray | None = None) -> np.ndarray:
+    """Per-row start of an adaptive step: the safe step at the starting point, for
+    ``||A||_2^2`` or an upper bound ``norm2`` of it."""
     L = getattr(run.geo, "L", np.ones(run.idx.size))
-    return safe_step(np.sqrt(run.norm2), L, run.X.max(axis=1))
+    return safe_step(np.sqrt(run.norm2 if norm2 is None else norm2), L, run.X.max(axis=1))
 
 
 def diverged(run, rows: np.ndarray, k: int, why: list[str]) -> None:
@@ -207,8 +208,7 @@ class BB:
     def bind(self, run) -> None:
         # the first step only has to be safe: from the second on the steps come from
         # the iterates, so an upper bound of ||A||_2 (no products) replaces ||A||_2
-        L = getattr(run.geo, "L", np.ones(run.idx.size))
-        eta0 = safe_step(np.sqrt(run.norm2_bound), L, run.X.max(axis=1))
+        eta0 = initial_step(run, run.norm2_bound)
         run.vars["eta"] = eta0
         run.vars["cap"] = BB_CAP * eta0
         run.vars["recent"] = np.repeat(run.f[:, None], GLL_MEMORY, axis=1)
