@@ -102,7 +102,7 @@ class Run:
             raise ValueError(
                 f"the starting point overflows (x_0 up to {float(np.max(self.X[j])):.3g}, "
                 f"objective {float(self.f[j]):.3g}): choose a smaller alpha for this A and b")
-        self.col, self.inv_col = op.col_norms, op.inv_col_norms
+        self._norms()
         self.f0 = self.f.copy()
         self.limit = BLOWUP * np.maximum(self.f0, 1e-300)
         self._stopped: list[tuple[np.ndarray, str, list[str]]] = []
@@ -115,7 +115,9 @@ class Run:
         b = self.b if rows is None else self.b[rows]
         R = op.matmat(X)
         R -= b
-        return 0.5 * rowdot(R, R), R
+        f = rowdot(R, R)
+        f *= 0.5
+        return f, R
 
     def gradient(self, R: np.ndarray, rows=None) -> np.ndarray:
         op = self.op if rows is None else self.op.take(rows)
@@ -215,7 +217,7 @@ class Run:
                 k += 1
                 res = self.residual()
                 self._log(k, res)
-                if np.minimum.reduce(res) <= self.tol:
+                if (res[0] if res.size == 1 else np.minimum.reduce(res)) <= self.tol:
                     self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
                     if not self.idx.size:
                         break
@@ -287,8 +289,13 @@ class Run:
         for name, arr in self.vars.items():
             self.vars[name] = arr[rows]
         self.op = self.op.take(rows)
-        self.col, self.inv_col = self.op.col_norms, self.op.inv_col_norms
+        self._norms()
         self.geo.keep(rows)
+
+    def _norms(self) -> None:
+        # 2-D like X and Z: numpy's faster path for operands of one rank
+        self.col = np.atleast_2d(self.op.col_norms)
+        self.inv_col = np.atleast_2d(self.op.inv_col_norms)
 
 
 def run_single(op: Operator, b: np.ndarray, geo, P0: np.ndarray, policy, budget: Budget,

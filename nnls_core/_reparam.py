@@ -44,6 +44,20 @@ def rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.vecdot(a, b)
 
 
+def all_le(a: np.ndarray, b: np.ndarray) -> bool:
+    """``all(a <= b)`` for arrays of one shape (False where a is NaN); one row is
+    compared as floats (a numpy call costs more than the comparison).
+
+    Examples
+    --------
+    >>> all_le(np.array([1.0, 2.0]), np.array([2.0, 2.0])), all_le(np.array([np.nan]), np.ones(1))
+    (True, False)
+    """
+    if a.size == 1:
+        return bool(a[0] <= b[0])
+    return bool(np.logical_and.reduce(a <= b))
+
+
 def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray,
                plain: np.ndarray | None = None) -> np.ndarray:
     """Relative optimality residual of each row: the stopping measure of every solver.
@@ -173,9 +187,10 @@ class Hadamard:
     def _direction(self, L: float, p: np.ndarray, z: np.ndarray) -> np.ndarray:
         if L == 1:
             return z.copy()
-        if self.form == "u":
-            return L * pow_(p, L - 1) * z
-        return L**2 * pow_(p, 2 - 2 / L) * z
+        G = np.multiply(pow_(p, L - 1), L) if self.form == "u" else \
+            np.multiply(pow_(p, 2 - 2 / L), L**2)
+        G *= z
+        return G
 
     def to_boundary(self, P: np.ndarray, G: np.ndarray) -> np.ndarray:
         """Per row, the step ``eta`` at which ``P - eta G`` first reaches the boundary

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._reparam import rowdot
+from ._reparam import all_le, rowdot
 from .references import safe_step
 
 ARMIJO = 1e-4
@@ -74,7 +74,8 @@ def diverged(run, rows: np.ndarray, k: int, why: list[str]) -> None:
 
 def _trial(run, P, G, eta, rows=None):
     """Trial point ``project(P - eta G)`` with its iterate, objective and residual."""
-    P_new = run.geo.project(P - eta[:, None] * G)
+    P_new = np.multiply(G, eta[:, None])
+    P_new = run.geo.project(np.subtract(P, P_new, out=P_new))
     X_new = run.geo.to_x(P_new, rows=rows)
     f_new, R_new = run.objective(X_new, rows)
     return P_new, X_new, R_new, f_new
@@ -92,11 +93,11 @@ def search(run, P, G, pgrad, eta, ref, c=ARMIJO):
     rows for which no step was found.
     """
     P_new, X_new, R_new, f_new = _trial(run, P, G, eta)
-    ok = f_new <= ref + c * rowdot(pgrad, P_new - P)
+    bound = ref + c * rowdot(pgrad, P_new - P)
     # the common case: every first trial passes
-    if np.logical_and.reduce(ok) and run.geo.all_valid(P_new):
+    if all_le(f_new, bound) and run.geo.all_valid(P_new):
         return (P_new, X_new, R_new, f_new), eta, np.zeros(P.shape[0], dtype=bool)
-    ok &= run.geo.valid(P_new)
+    ok = (f_new <= bound) & run.geo.valid(P_new)
     todo = np.flatnonzero(~ok)
     m, n = run.op.shape
     width = WIDTH if m * n < WIDE_BELOW else 1
@@ -154,7 +155,7 @@ class Fixed:
 
     def step(self, run, k: int) -> None:
         points = _trial(run, run.P, run.G, self.size(run, k))
-        if run.geo.all_valid(points[0]) and np.logical_and.reduce(points[3] <= run.limit):
+        if run.geo.all_valid(points[0]) and all_le(points[3], run.limit):
             run.accept(None, *points)
             return
         bad = ~(run.geo.valid(points[0]) & (points[3] <= run.limit))
