@@ -545,7 +545,8 @@ elif not res.success:
         other = [name for name, unused in (("Barzilai-Borwein steps", step_kind != "bb"),
                                            ("acceleration", accel is None)) if unused]
         advice += (", or try " + " or ".join(other) if other else "") + "."
-    st.warning(f"**Not converged** ({res.status}): {res.message}. {advice} The charts "
+    said = res.message.removeprefix("not converged: ")  # the title says it already
+    st.warning(f"**Not converged** ({res.status}): {said}. {advice} The charts "
                "and the table show the last iterate.", icon=":material/warning:")
 if step_kind == "fixed" and accel is None and res.status != "diverged":
     obj = res.history.objective
