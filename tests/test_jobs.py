@@ -1,5 +1,7 @@
 """ui.jobs: one background run per setting, watched by every session that asks for it."""
 
+import time
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -14,6 +16,15 @@ def _finished(max_iter: int = 50) -> Job:
               ({}, jobs.threading.Lock()))
     job.thread.join(30)
     return job
+
+
+def _all_workers_idle(timeout: float = 60.0) -> int:
+    """Wait until no run holds a worker (a run another test started, e.g. a Playground
+    prefetch, hands its worker back when it ends); the number idle."""
+    deadline = time.monotonic() + timeout
+    while jobs._idle().qsize() < jobs.WORKERS and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return jobs._idle().qsize()
 
 
 def test_the_run_is_the_library_run_and_reports_its_progress():
@@ -60,8 +71,10 @@ def test_the_same_settings_get_the_same_run_and_stop_ends_it():
     a.stop.set()
     a.thread.join(30)
     assert a.error is None and a.result.status == "cancelled" and not a.result.success
-    assert job_for(("stop",), p, opts, 60.0) is not a  # a stopped run is not watched again
-    job_for(("stop",), p, opts, 60.0).stop.set()
+    b = job_for(("stop",), p, opts, 60.0)
+    assert b is not a  # a stopped run is not watched again
+    b.stop.set()
+    b.thread.join(30)  # its worker is back before the next test counts them
 
 
 def test_with_every_worker_busy_the_run_goes_to_a_thread(monkeypatch):
@@ -80,8 +93,7 @@ def test_a_run_is_computed_in_a_worker_process(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("solved in the server")
 
-    jobs._idle()
-    workers = jobs._idle().qsize()
+    workers = _all_workers_idle()
     monkeypatch.setattr(jobs.nc, "solve", refuse)
     job = _finished()
     assert job.error is None and job.result.n_iter == 50 and workers >= 1
