@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._operator import Operator
-from ._reparam import residuals, rowdot
+from ._reparam import any_le, residuals, rowdot
 from ._threads import blas_threads
 from .references import solution_scale
 from .result import Recorder, Result
@@ -217,7 +217,7 @@ class Run:
                 k += 1
                 res = self.residual()
                 self._log(k, res)
-                if (res[0] if res.size == 1 else np.minimum.reduce(res)) <= self.tol:
+                if any_le(res, self.tol):
                     self._end(np.flatnonzero(res <= self.tol), k, "converged", res)
                     if not self.idx.size:
                         break

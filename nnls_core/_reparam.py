@@ -58,6 +58,20 @@ def all_le(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.logical_and.reduce(a <= b))
 
 
+def any_le(a: np.ndarray, bound: float) -> bool:
+    """``min(a) <= bound``, i.e. some entry is at most ``bound`` (False when an entry is
+    NaN, which ``np.minimum`` propagates); one row is compared as a float.
+
+    Examples
+    --------
+    >>> any_le(np.array([3.0, 1.0]), 2.0), any_le(np.array([np.nan]), 1.0)
+    (True, False)
+    """
+    if a.size == 1:
+        return bool(a[0] <= bound)
+    return bool(np.minimum.reduce(a) <= bound)
+
+
 def optimality(X: np.ndarray, Z: np.ndarray, col: np.ndarray, b_norm: np.ndarray,
                plain: np.ndarray | None = None) -> np.ndarray:
     """Relative optimality residual of each row: the stopping measure of every solver.

@@ -232,11 +232,7 @@ class BB:
         points, eta, failed = search(run, run.P, run.G, run.geo.pgrad(run.G, run.Z), eta,
                                      v["recent"].max(axis=1))
         v["eta"] = eta
-        recent = v["recent"][:, k % GLL_MEMORY]
-        if np.logical_or.reduce(failed):
-            recent[~failed] = points[3][~failed]
-        else:
-            recent[:] = points[3]
+        np.copyto(v["recent"][:, k % GLL_MEMORY], points[3], where=~failed)
         _move(run, points, failed, k)
 
 
