@@ -213,6 +213,8 @@ _WATCH_RUNS = """() => {
                                      attributeFilter: ['data-test-script-state']});
 }"""
 _RUN_DONE = f"""() => window.__runsEnded > 0 && !!document.querySelector("{IDLE}")"""
+_STATE = """() => ({runsEnded: window.__runsEnded, scriptState: document.querySelector(
+  "[data-testid='stApp']")?.getAttribute('data-test-script-state')})"""
 
 
 @contextlib.contextmanager
@@ -225,7 +227,15 @@ def rerun(pg, timeout: float = 60_000) -> Iterator[None]:
     wait_idle(pg, timeout)
     pg.evaluate(_WATCH_RUNS)
     yield
-    pg.wait_for_function(_RUN_DONE, timeout=timeout)
+    try:
+        pg.wait_for_function(_RUN_DONE, timeout=timeout)
+    except _timeout_error() as exc:  # say what the page was doing
+        state = pg.evaluate(_STATE)
+        pg.screenshot(path=str(SHOTS / "rerun_timeout.png"))
+        raise AssertionError(
+            f"no script run ended within {timeout / 1000:g} s of the interaction: "
+            f"{state} (a run that never started points at a lost interaction, one still "
+            "'running' at a slow server); screenshot rerun_timeout.png") from exc
 
 
 def runs_ended(pg) -> int:

@@ -11,6 +11,9 @@ from .conftest import (SHOTS, assert_no_exception, chart_data, choose, expect, g
 pytestmark = pytest.mark.browser
 
 TITLE = "NMF: projected gradient"
+#: This page's runs compute every method in the server's own script run (not in a
+#: worker), so under the slow suite's load a rerun may take longer than elsewhere.
+RUN_MS = 120_000
 #: screenshots of this page at both sizes, for review
 SHOTS_F = Path("/tmp/shots_F")
 
@@ -61,7 +64,7 @@ def test_nmf_page_opens_and_reacts(server, page):
     _full_shot(page, SHOTS / "nmf_default.png")
 
     # rank 4 instead of 5: the figures change
-    with rerun(page):
+    with rerun(page, timeout=RUN_MS):
         thumb = page.locator("[data-testid='stSlider']", has_text="rank r").get_by_role("slider")
         thumb.focus()
         thumb.press("ArrowLeft")
@@ -76,11 +79,11 @@ def test_nmf_page_opens_and_reacts(server, page):
 
     # an uploaded regularizer: a bad file gives st.error (no traceback), a good one runs
     page.get_by_text("More settings").click()
-    with rerun(page):
+    with rerun(page, timeout=RUN_MS):
         choose(page, "regularizer M", "upload M (CSV)")
     upload = page.locator("[data-testid='stFileUploader'] input[type='file']")
     upload.wait_for(state="attached")
-    with rerun(page):
+    with rerun(page, timeout=RUN_MS):
         upload.set_input_files({"name": "bad.csv", "mimeType": "text/csv",
                                 "buffer": b"1,2,oops\n3,4,5\n"})
     bad = page.locator("[data-testid='stAlert']").filter(has_text="bad.csv")
@@ -88,7 +91,7 @@ def test_nmf_page_opens_and_reacts(server, page):
     assert_no_exception(page)
     expect(main(page)).to_contain_text("M = none")
     good = "\n".join(",".join("1" if i == j else "0" for j in range(60)) for i in range(60))
-    with rerun(page):
+    with rerun(page, timeout=RUN_MS):
         upload.set_input_files({"name": "eye.csv", "mimeType": "text/csv",
                                 "buffer": good.encode()})
     expect(main(page)).to_contain_text("M = 60×60")  # the uploaded M is used
