@@ -29,6 +29,8 @@ def _full_shot(page, path):
     chart_data(page, 4)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+    chart_data(page, 4)  # redrawn at the restored size before the next interaction
+    wait_idle(page)
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1440, 900)])
@@ -64,10 +66,18 @@ def test_nmf_page_opens_and_reacts(server, page):
     _full_shot(page, SHOTS / "nmf_default.png")
 
     # rank 4 instead of 5: the figures change
-    with rerun(page, timeout=RUN_MS):
-        thumb = page.locator("[data-testid='stSlider']", has_text="rank r").get_by_role("slider")
-        thumb.focus()
-        thumb.press("ArrowLeft")
+    thumb = page.locator("[data-testid='stSlider']", has_text="rank r").get_by_role("slider")
+    try:
+        with rerun(page, timeout=20_000):
+            thumb.focus()
+            thumb.press("ArrowLeft")
+    except AssertionError as exc:  # twice on CI (slow suite): the slider showed 4, no run
+        assert "'runsEnded': 0, 'scriptState': 'notRunning'" in str(exc), exc
+        with rerun(page, timeout=RUN_MS):  # the key press's value was never sent: again
+            thumb.focus()
+            thumb.press("ArrowRight")
+            thumb.press("ArrowLeft")
+    expect(thumb).to_have_value("4")
     changed = chart_data(page, 4, differs_from=default)
     assert changed != default, "another rank must change the figures"
     assert_no_exception(page)
