@@ -56,10 +56,12 @@ def test_click_a_cell_opens_it_in_the_playground(server, page):
 
 
 def test_a_long_grid_waits_for_run_and_stops(server, page):
-    # fixed safe steps on a larger problem never meet the tolerance: the grid runs its
-    # whole budget unless stopped
-    goto_page(page, f"{server}/tune?tn_alphas=0.01,0.1&tn_Ls=2&tn_modes=fixed"
-                    "&tn_max_iter=20000&tn_m=60&tn_n=200", "waits for Run")
+    # fixed safe steps to tolerance 1e-10 on a 400 x 2000 problem: each cell takes
+    # seconds (about 14,000 iterations at 300 x 1500 already), so the grid is still
+    # running when Stop is clicked (with 60 x 200 and 1e-4 the grid ended in 2.1 s,
+    # before the click, on a loaded CI box)
+    goto_page(page, f"{server}/tune?tn_alphas=0.01,0.1&tn_Ls=2&tn_modes=fixed&tn_tol=1e-10"
+                    "&tn_max_iter=20000&tn_m=400&tn_n=2000", "waits for Run")
     assert main(page).locator(".js-plotly-plot").count() == 0
     page.get_by_role("button", name="Run the grid").click()
     progress = main(page).locator("[data-testid='stProgress']")
